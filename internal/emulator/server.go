@@ -138,7 +138,8 @@ func (s *Server) routes() {
 
 // api registers an Auth0 endpoint behind the traffic controls (stats, rate limits, faults).
 func (s *Server) api(pattern string, h http.HandlerFunc) {
-	s.mux.Handle(pattern, s.traffic.wrap(pattern, s.now, h))
+	// Rate windows follow the wall clock: the control API's offset ages tokens, not quotas.
+	s.mux.Handle(pattern, s.traffic.wrap(pattern, s.wallClock, h))
 }
 
 // Listen binds addr (loopback unless the caller says otherwise) and serves until the

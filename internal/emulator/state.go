@@ -72,7 +72,11 @@ func (a *authenticator) name() string {
 	case kindEmail:
 		return maskEmail(a.destination)
 	case kindPush:
-		return "Emulated Guardian device"
+		// The device name is known once the Guardian app has enrolled; GO-REC lists an
+		// unconfirmed push entry without a name.
+		if a.active {
+			return "Emulated Guardian device"
+		}
 	}
 	return ""
 }

@@ -1,0 +1,162 @@
+// Package emutest starts emulated tenants for tests: a real emulator on a loopback port,
+// reached over real HTTP, closed when the test ends.
+package emutest
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator"
+)
+
+// Fixture values of the tenant Config builds. They are test data, not secrets.
+const (
+	Domain       = "test.auth0mfa.test"
+	FriendlyName = "Test Tenant"
+	ClientID     = "test-client"
+	ClientSecret = "test-client-secret"
+	Username     = "alice@example.com"
+	Password     = "alice-password-1"
+)
+
+// Config is a tenant with one client holding every grant and one user.
+func Config() emulator.Config {
+	return emulator.Config{
+		Domain: Domain, FriendlyName: FriendlyName,
+		Clients: []emulator.ClientConfig{{
+			ClientID: ClientID, ClientSecret: ClientSecret,
+			GrantTypes: append([]string(nil), emulator.AllGrantTypes...),
+		}},
+		Users: []emulator.UserConfig{{Username: Username, Email: Username, Password: Password}},
+	}
+}
+
+// Tenant is a running emulator.
+type Tenant struct {
+	*emulator.Server
+	URL string
+}
+
+// Start runs cfg on 127.0.0.1 with a free port until the test ends.
+func Start(t testing.TB, cfg emulator.Config, opts ...emulator.Option) *Tenant {
+	t.Helper()
+	srv, err := emulator.New(cfg, opts...)
+	if err != nil {
+		t.Fatalf("starting the emulator: %v", err)
+	}
+	httpSrv, u, err := srv.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("starting the emulator: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = httpSrv.Shutdown(ctx)
+	})
+	return &Tenant{Server: srv, URL: u}
+}
+
+// Response is a raw answer, for tests that check status, headers and body exactly.
+type Response struct {
+	Status int
+	Header http.Header
+	Raw    []byte
+}
+
+// JSON decodes the body into a generic value.
+func (r Response) JSON(t testing.TB) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(r.Raw, &v); err != nil {
+		t.Fatalf("body is not JSON: %v: %s", err, r.Raw)
+	}
+	return v
+}
+
+// Object decodes a JSON object body.
+func (r Response) Object(t testing.TB) map[string]any {
+	t.Helper()
+	m, ok := r.JSON(t).(map[string]any)
+	if !ok {
+		t.Fatalf("body is not a JSON object: %s", r.Raw)
+	}
+	return m
+}
+
+// Do sends a raw request; body is a url.Values (form), a string (sent as is) or any other
+// value (JSON). headers are "Key: value" strings.
+func (tn *Tenant) Do(t testing.TB, method, path string, body any, headers ...string) Response {
+	t.Helper()
+	var rd io.Reader
+	contentType := ""
+	switch b := body.(type) {
+	case nil:
+	case url.Values:
+		rd, contentType = strings.NewReader(b.Encode()), "application/x-www-form-urlencoded"
+	case string:
+		rd, contentType = strings.NewReader(b), "application/json"
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd, contentType = strings.NewReader(string(raw)), "application/json"
+	}
+	req, err := http.NewRequest(method, tn.URL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for _, h := range headers {
+		k, v, _ := strings.Cut(h, ": ")
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return Response{Status: resp.StatusCode, Header: resp.Header, Raw: raw}
+}
+
+// Form builds a form body from key/value pairs.
+func Form(kv ...string) url.Values {
+	v := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Set(kv[i], kv[i+1])
+	}
+	return v
+}
+
+// ClientForm is Form with the fixture client's credentials added.
+func ClientForm(kv ...string) url.Values {
+	v := Form(kv...)
+	v.Set("client_id", ClientID)
+	v.Set("client_secret", ClientSecret)
+	return v
+}
+
+// MFAAudience of the fixture tenant.
+const MFAAudience = "https://" + Domain + "/mfa/"
+
+// MFAToken logs the fixture user in with the MFA audience and returns the mfa_token.
+func (tn *Tenant) MFAToken(t testing.TB, username, password string) string {
+	t.Helper()
+	r := tn.Do(t, "POST", "/oauth/token", ClientForm("grant_type", "password", "username", username,
+		"password", password, "audience", MFAAudience, "scope", "enroll read:authenticators remove:authenticators"))
+	body := r.Object(t)
+	tok, _ := body["mfa_token"].(string)
+	if r.Status != http.StatusForbidden || tok == "" {
+		t.Fatalf("expected 403 mfa_required with an mfa_token, got %d %s", r.Status, r.Raw)
+	}
+	return tok
+}

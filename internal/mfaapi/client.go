@@ -1,0 +1,132 @@
+// Package mfaapi is a client for Auth0's MFA API (the Authentication API's /oauth/token MFA
+// grants and /mfa/*). It knows nothing of Terraform. It authenticates the application with a
+// client secret or a private key JWT, retries what is safe to retry, and keeps one session
+// per user so that a user is logged in once and its work is serialised.
+package mfaapi
+
+import (
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/totp"
+)
+
+// Config says how to reach a tenant and how the application authenticates.
+type Config struct {
+	// Domain is the tenant domain; the MFA audience is https://{Domain}/mfa/.
+	Domain string
+	// BaseURL is where requests go; empty means https://{Domain}.
+	BaseURL string
+	// ClientID and one of ClientSecret or PrivateKey authenticate the application.
+	ClientID     string
+	ClientSecret string
+	PrivateKey   *rsa.PrivateKey
+	// SigningAlg is the client assertion algorithm: RS256 (default), RS384 or PS256.
+	SigningAlg string
+	// UserAgent is sent with every request.
+	UserAgent string
+	// HTTPClient defaults to a client with a 30 s timeout per request.
+	HTTPClient *http.Client
+	// Retry bounds retries; the zero value means DefaultRetryPolicy.
+	Retry RetryPolicy
+	// Now is the clock for token lifetimes and TOTP steps; nil means time.Now.
+	Now func() time.Time
+}
+
+// Client talks to one tenant. It is safe for concurrent use.
+type Client struct {
+	cfg     Config
+	base    *url.URL
+	http    *http.Client
+	now     func() time.Time
+	retry   RetryPolicy
+	signAlg string
+
+	mu       sync.Mutex
+	users    map[string]*userState
+	codes    *totp.Book
+}
+
+// New validates cfg and builds a client.
+func New(cfg Config) (*Client, error) {
+	if strings.TrimSpace(cfg.Domain) == "" {
+		return nil, errors.New("the tenant domain is required")
+	}
+	if strings.ContainsAny(cfg.Domain, "/: ") {
+		return nil, fmt.Errorf("the tenant domain %q must be a host name such as example.eu.auth0.com, without a scheme or path", cfg.Domain)
+	}
+	if cfg.ClientID == "" {
+		return nil, errors.New("the client ID is required")
+	}
+	if (cfg.ClientSecret == "") == (cfg.PrivateKey == nil) {
+		return nil, errors.New("exactly one of a client secret or a client assertion private key is required")
+	}
+	alg, err := normaliseSigningAlg(cfg.SigningAlg)
+	if err != nil {
+		return nil, err
+	}
+	rawBase := cfg.BaseURL
+	if rawBase == "" {
+		rawBase = "https://" + cfg.Domain
+	}
+	base, err := ParseBaseURL(rawBase)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{cfg: cfg, base: base, http: cfg.HTTPClient, now: cfg.Now, retry: cfg.Retry, signAlg: alg,
+		users: map[string]*userState{}}
+	if c.http == nil {
+		c.http = &http.Client{Timeout: 30 * time.Second}
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if c.retry == (RetryPolicy{}) {
+		c.retry = DefaultRetryPolicy
+	}
+	c.codes = totp.NewBook(c.now)
+	return c, nil
+}
+
+// ParseBaseURL accepts https://host[:port], or http:// only for a loopback host (the local
+// emulator): credentials and tokens must never cross a network in clear text.
+func ParseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, fmt.Errorf("the base URL %q must look like https://example.eu.auth0.com", raw)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" || (u.Path != "" && u.Path != "/") {
+		return nil, fmt.Errorf("the base URL %q must be only a scheme and host, without a path, query or credentials", raw)
+	}
+	if u.Scheme == "http" && !IsLoopbackHost(u.Hostname()) {
+		return nil, fmt.Errorf("the base URL %q uses plain http to a host that is not loopback; passwords and tokens would cross the network unencrypted, so use https (http is only allowed for 127.0.0.1, ::1 or localhost, e.g. the local emulator)", raw)
+	}
+	u.Path = ""
+	return u, nil
+}
+
+// IsLoopbackHost reports whether host is localhost or a loopback address.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// MFAAudience is the audience of tokens that manage authenticators.
+func (c *Client) MFAAudience() string { return "https://" + c.cfg.Domain + "/mfa/" }
+
+// Domain is the tenant domain.
+func (c *Client) Domain() string { return c.cfg.Domain }
+
+// TOTPWaits counts how often the client had to wait for a new TOTP window because every
+// valid code of a secret was already used.
+func (c *Client) TOTPWaits() int64 { return c.codes.Waits() }

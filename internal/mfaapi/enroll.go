@@ -1,0 +1,278 @@
+package mfaapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Enrollment is a confirmed new authenticator.
+type Enrollment struct {
+	// ID is the new authenticator's id (the primary one: sms|…, not its voice twin).
+	ID string
+	// CompanionIDs are authenticators Auth0 created with it (voice|… for sms|…, totp|… for push).
+	CompanionIDs  []string
+	Association   Association
+	RecoveryCodes []string
+}
+
+// EnrollError is an enrollment that failed after something may have been created. Orphans
+// are pending authenticators that could not be removed; the caller should remember them and
+// delete them once it can (see Session.DeletePending).
+type EnrollError struct {
+	Err     error
+	Orphans []string
+}
+
+func (e *EnrollError) Error() string {
+	if len(e.Orphans) == 0 {
+		return e.Err.Error()
+	}
+	return fmt.Sprintf("%v (unconfirmed authenticators left at Auth0 that could not be removed yet: %s)", e.Err, strings.Join(e.Orphans, ", "))
+}
+
+func (e *EnrollError) Unwrap() error { return e.Err }
+
+// Confirmer completes an association (a TOTP code, a binding code or a push approval).
+type Confirmer func(ctx context.Context, mfaToken string, a *Association) (*Tokens, error)
+
+// EnrollOTP enrolls and confirms an OTP authenticator.
+func (s *Session) EnrollOTP(ctx context.Context, up StepUp) (*Enrollment, error) {
+	return s.Enroll(ctx, AssociateRequest{AuthenticatorTypes: []string{"otp"}}, s.confirmOTP, up)
+}
+
+func (s *Session) confirmOTP(ctx context.Context, mfaToken string, a *Association) (*Tokens, error) {
+	if a.Secret == "" {
+		return nil, errors.New("Auth0's associate answer carried no OTP secret")
+	}
+	return s.verifyWithSecret(ctx, mfaToken, a.Secret)
+}
+
+// Enroll associates an authenticator and confirms it, under the user's lock, and finds its id.
+// It calls: list (what exists, and whether MFA must be passed first), [MFA], associate,
+// confirm, list (the new id: the associate answer carries none).
+func (s *Session) Enroll(ctx context.Context, req AssociateRequest, confirm Confirmer, up StepUp) (*Enrollment, error) {
+	defer s.lock()()
+	before, err := s.list(ctx)
+	if err != nil {
+		return nil, err
+	}
+	assoc, err := s.associate(ctx, req, before, up)
+	if err != nil {
+		return nil, err
+	}
+	mfaToken, err := s.mfaToken(ctx)
+	if err == nil && mfaToken == "" {
+		err = errors.New("Auth0 issued tokens without an mfa_token, so the new factor cannot be confirmed")
+	}
+	var tokens *Tokens
+	if err == nil {
+		tokens, err = confirm(ctx, mfaToken, assoc)
+	}
+	if err != nil {
+		return nil, s.cleanUpFailed(ctx, err, before, req, up)
+	}
+	s.keepAccess(tokens)
+	after, err := s.list(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("the authenticator was enrolled and confirmed, but listing it failed: %w", err)
+	}
+	e := &Enrollment{Association: *assoc, RecoveryCodes: assoc.RecoveryCodes}
+	for _, a := range added(before, after) {
+		if !a.Active {
+			continue
+		}
+		if e.ID == "" && matches(a, req) {
+			e.ID = a.ID
+		} else {
+			e.CompanionIDs = append(e.CompanionIDs, a.ID)
+		}
+	}
+	if e.ID == "" {
+		return nil, errors.New("the authenticator was confirmed but does not appear as active in Auth0's list")
+	}
+	e.CompanionIDs = companionsOf(e.ID, e.CompanionIDs)
+	return e, nil
+}
+
+// associate picks the bearer Auth0 wants and never repeats an associate blindly: after an
+// answer that may hide a success it looks at the tenant, and repeats only if nothing appeared.
+func (s *Session) associate(ctx context.Context, req AssociateRequest, before []Authenticator, up StepUp) (*Association, error) {
+	needMFA := hasEnrolledFactor(before)
+	for attempt := 0; ; attempt++ {
+		bearer, err := s.enrollBearer(ctx, needMFA, up)
+		if err != nil {
+			return nil, err
+		}
+		assoc, err := s.c.Associate(ctx, bearer, req)
+		switch {
+		case err == nil:
+			return assoc, nil
+		case attempt >= 2:
+			return nil, err
+		case IsAlreadyEnrolled(err) && !needMFA:
+			// A factor was confirmed since we listed: pass MFA and go on.
+			needMFA = true
+		case IsTokenRejected(err):
+			s.forget()
+		case IsAmbiguous(err):
+			now, lerr := s.list(ctx)
+			if lerr != nil {
+				return nil, fmt.Errorf("%w (and the tenant could not be checked afterwards: %v)", err, lerr)
+			}
+			if pending := newPending(before, now, req); len(pending) > 0 {
+				return nil, s.removeOrphans(ctx, err, pending, up)
+			}
+		default:
+			return nil, err
+		}
+	}
+}
+
+func (s *Session) enrollBearer(ctx context.Context, needMFA bool, up StepUp) (string, error) {
+	if needMFA {
+		return s.accessToken(ctx, up)
+	}
+	if a := s.cachedAccess(); a != "" {
+		return a, nil
+	}
+	tok, err := s.mfaToken(ctx)
+	if err != nil || tok != "" {
+		return tok, err
+	}
+	return s.cachedAccess(), nil
+}
+
+// cleanUpFailed removes what a failed enrollment left pending, so nothing is orphaned.
+func (s *Session) cleanUpFailed(ctx context.Context, cause error, before []Authenticator, req AssociateRequest, up StepUp) error {
+	now, err := s.list(ctx)
+	if err != nil {
+		return &EnrollError{Err: fmt.Errorf("%w (the tenant could not be checked for a pending enrollment: %v)", cause, err)}
+	}
+	pending := newPending(before, now, req)
+	if len(pending) == 0 {
+		return cause
+	}
+	return s.removeOrphans(ctx, cause, pending, up)
+}
+
+func (s *Session) removeOrphans(ctx context.Context, cause error, ids []string, up StepUp) error {
+	left := s.deleteAll(ctx, ids, up)
+	if len(left) == 0 {
+		return cause
+	}
+	return &EnrollError{Err: cause, Orphans: left}
+}
+
+// deleteAll deletes ids (404 counts as done) and returns those it could not delete. Without
+// an active factor there is no way to get the token DELETE needs; those stay for later.
+func (s *Session) deleteAll(ctx context.Context, ids []string, up StepUp) []string {
+	var left []string
+	for i, id := range ids {
+		if err := s.delete(ctx, id, up); err != nil {
+			return append(left, ids[i:]...)
+		}
+	}
+	return left
+}
+
+// DeletePending deletes authenticators left unconfirmed by an earlier failed enrollment and
+// returns those still left.
+func (s *Session) DeletePending(ctx context.Context, ids []string, up StepUp) []string {
+	defer s.lock()()
+	return s.deleteAll(ctx, ids, up)
+}
+
+// Delete deletes an authenticator (Auth0 deletes its companion too), passing MFA as needed.
+// An authenticator that is already gone counts as deleted.
+func (s *Session) Delete(ctx context.Context, id string, up StepUp) error {
+	defer s.lock()()
+	return s.delete(ctx, id, up)
+}
+
+func (s *Session) delete(ctx context.Context, id string, up StepUp) error {
+	err := s.withFreshTokens(func() error {
+		tok, err := s.accessToken(ctx, up)
+		if err != nil {
+			return err
+		}
+		return s.c.DeleteAuthenticator(ctx, tok, id)
+	})
+	if IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// added returns the entries of after whose id is not in before.
+func added(before, after []Authenticator) []Authenticator {
+	known := map[string]bool{}
+	for _, a := range before {
+		known[a.ID] = true
+	}
+	var out []Authenticator
+	for _, a := range after {
+		if !known[a.ID] {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// newPending returns the new, unconfirmed authenticators of the kind req enrolls.
+func newPending(before, after []Authenticator, req AssociateRequest) []string {
+	var ids []string
+	for _, a := range added(before, after) {
+		if !a.Active && matches(a, req) {
+			ids = append(ids, a.ID)
+		}
+	}
+	return ids
+}
+
+func matches(a Authenticator, req AssociateRequest) bool {
+	if len(req.AuthenticatorTypes) == 0 {
+		return false
+	}
+	if req.AuthenticatorTypes[0] == "otp" {
+		return a.AuthenticatorType == "otp"
+	}
+	return a.AuthenticatorType == "oob" && len(req.OOBChannels) > 0 && a.OOBChannel == req.OOBChannels[0]
+}
+
+// companionsOf keeps the ids Auth0 links to id: the same suffix for sms/voice, and for push the
+// otp created with it. Recovery codes are not companions.
+func companionsOf(id string, candidates []string) []string {
+	var out []string
+	for _, c := range candidates {
+		if !strings.HasPrefix(c, "recovery-code|") {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// PushPollInterval is how often a push enrollment or challenge is polled at first; each
+// slow_down adds a second, as RFC 8628 asks of device-flow clients.
+var PushPollInterval = time.Second
+
+// PollPush polls the mfa-oob grant until the push is approved, rejected or ctx ends.
+func (c *Client) PollPush(ctx context.Context, mfaToken, oobCode string) (*Tokens, error) {
+	interval := PushPollInterval
+	for {
+		t, err := c.VerifyOOB(ctx, mfaToken, oobCode, "")
+		switch {
+		case err == nil:
+			return t, nil
+		case IsSlowDown(err):
+			interval += time.Second
+		case !IsAuthorizationPending(err):
+			return nil, err
+		}
+		if err := sleep(ctx, interval); err != nil {
+			return nil, fmt.Errorf("the push was not approved in time: %w", err)
+		}
+	}
+}
