@@ -23,7 +23,7 @@ func (c *fakeClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c
 func (c *fakeClock) set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
 
 // midStep is 10 s into a 30 s step.
-var midStep = time.Unix(1_700_000_010, 0)
+var midStep = time.Unix(1_700_000_020, 0)
 
 func startFixed(t *testing.T) (*emutest.Tenant, *fakeClock) {
 	clk := &fakeClock{t: midStep}

@@ -1,0 +1,56 @@
+package mfaapi_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator"
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator/emutest"
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
+)
+
+// fastRetry keeps retry tests quick while exercising the same code paths.
+var fastRetry = mfaapi.RetryPolicy{MaxRetries: 4, BaseDelay: 10 * time.Millisecond, MaxDelay: 2 * time.Second}
+
+func newTenant(t *testing.T, opts ...emulator.Option) *emutest.Tenant {
+	return emutest.Start(t, emutest.Config(), opts...)
+}
+
+func newClient(t *testing.T, tn *emutest.Tenant, mutate ...func(*mfaapi.Config)) *mfaapi.Client {
+	t.Helper()
+	cfg := mfaapi.Config{Domain: emutest.Domain, BaseURL: tn.URL, ClientID: emutest.ClientID,
+		ClientSecret: emutest.ClientSecret, UserAgent: "test-agent/1", Retry: fastRetry}
+	for _, m := range mutate {
+		m(&cfg)
+	}
+	c, err := mfaapi.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func alice() mfaapi.Login {
+	return mfaapi.Login{Username: emutest.Username, Password: emutest.Password}
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+// activeIDs is the tenant's truth: the ids of a user's active authenticators.
+func activeIDs(t *testing.T, tn *emutest.Tenant, username string) map[string]bool {
+	t.Helper()
+	list, err := tn.Authenticators(username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, a := range list {
+		out[a.ID] = a.Active
+	}
+	return out
+}
