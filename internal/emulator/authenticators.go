@@ -90,12 +90,12 @@ func (s *Server) forgetTransactions(u *user) {
 func (s *Server) handleDiscovery(w http.ResponseWriter, _ *http.Request) {
 	iss := s.issuer()
 	writeJSON(w, http.StatusOK, map[string]any{
-		"issuer":                 iss,
-		"token_endpoint":         iss + "oauth/token",
-		"jwks_uri":               iss + ".well-known/jwks.json",
-		"mfa_challenge_endpoint": iss + "mfa/challenge",
-		"grant_types_supported":  AllGrantTypes,
-		"token_endpoint_auth_methods_supported":            []string{"client_secret_basic", "client_secret_post", "private_key_jwt"},
+		"issuer":                                iss,
+		"token_endpoint":                        iss + "oauth/token",
+		"jwks_uri":                              iss + ".well-known/jwks.json",
+		"mfa_challenge_endpoint":                iss + "mfa/challenge",
+		"grant_types_supported":                 AllGrantTypes,
+		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post", "private_key_jwt"},
 		"token_endpoint_auth_signing_alg_values_supported": []string{"RS256", "RS384", "PS256"},
 		"id_token_signing_alg_values_supported":            []string{"RS256"},
 		"scopes_supported":                                 []string{"openid", "profile", "email", "enroll", "read:authenticators", "remove:authenticators"},

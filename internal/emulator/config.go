@@ -27,11 +27,11 @@ var AllGrantTypes = []string{GrantPassword, GrantPasswordRealm, GrantMFAOTP, Gra
 
 // Config is the JSON tenant description the emulator is started with.
 type Config struct {
-	Domain       string          `json:"domain"`
-	FriendlyName string          `json:"friendly_name"`
-	Factors      *Factors        `json:"factors,omitempty"`
-	Clients      []ClientConfig  `json:"clients"`
-	Users        []UserConfig    `json:"users"`
+	Domain       string         `json:"domain"`
+	FriendlyName string         `json:"friendly_name"`
+	Factors      *Factors       `json:"factors,omitempty"`
+	Clients      []ClientConfig `json:"clients"`
+	Users        []UserConfig   `json:"users"`
 	// MFAPolicy "always" makes every password login answer mfa_required even without the
 	// MFA audience, like a tenant whose policy is "Always"; "never" (the default) requires
 	// MFA only when the MFA audience is requested, as Auth0 does.

@@ -134,8 +134,8 @@ func produceRecordedSituations(t *testing.T) map[string]emutest.Response {
 	clk := &fakeClock{t: midStep}
 	tn := emutest.Start(t, cfg, emulator.WithClock(clk.now))
 	out := map[string]emutest.Response{}
-	addUser := func(name string, verified bool) {
-		if err := tn.AddUser(emulator.UserConfig{Username: name, Email: name, EmailVerified: verified, Password: "pw-123456"}); err != nil {
+	addUser := func(name string) {
+		if err := tn.AddUser(emulator.UserConfig{Username: name, Email: name, Password: "pw-123456"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -158,12 +158,12 @@ func produceRecordedSituations(t *testing.T) map[string]emutest.Response {
 	out["associate_otp_not_first"] = associate(mfa, otpBody)
 	out["list"] = tn.Do(t, "GET", "/mfa/authenticators", nil, bearer(mfa))
 
-	addUser("erin@example.com", false)
+	addUser("erin@example.com")
 	out["associate_email_first"] = associate(tn.MFAToken(t, "erin@example.com", "pw-123456"),
 		map[string]any{"authenticator_types": []string{"oob"}, "oob_channels": []string{"email"}})
 
 	// An OTP user: confirm, challenge, recovery code.
-	addUser("olga@example.com", false)
+	addUser("olga@example.com")
 	mfa = tn.MFAToken(t, "olga@example.com", "pw-123456")
 	a := associate(mfa, otpBody).Object(t)
 	out["verify_otp"] = verifyOTP(t, tn, mfa, code(t, a["secret"].(string), clk.now(), 0))
@@ -172,7 +172,7 @@ func produceRecordedSituations(t *testing.T) map[string]emutest.Response {
 		"mfa_token", mfa, "recovery_code", a["recovery_codes"].([]any)[0].(string)))
 
 	// A push user: enroll by approval, then challenge, pending, rejected.
-	addUser("paul@example.com", false)
+	addUser("paul@example.com")
 	mfa = tn.MFAToken(t, "paul@example.com", "pw-123456")
 	p := associate(mfa, pushBody).Object(t)
 	if err := tn.AnswerPush("paul@example.com", true); err != nil {
@@ -194,7 +194,7 @@ func produceRecordedSituations(t *testing.T) map[string]emutest.Response {
 	out["push_rejected"] = tn.Do(t, "POST", "/oauth/token", pollForm(oob))
 
 	// An SMS user: enroll, then challenge.
-	addUser("sam@example.com", false)
+	addUser("sam@example.com")
 	mfa = tn.MFAToken(t, "sam@example.com", "pw-123456")
 	s := associate(mfa, smsBody).Object(t)
 	confirm := emutest.ClientForm("grant_type", emulator.GrantMFAOOB, "mfa_token", mfa, "oob_code", s["oob_code"].(string),

@@ -129,7 +129,9 @@ func (s *Server) InjectFault(f Fault) { s.traffic.addFault(f) }
 func (s *Server) ClearFaults() { s.traffic.clearFaults() }
 
 // SetRateLimit sets an endpoint's budget per second (0 restores the default).
-func (s *Server) SetRateLimit(endpoint string, perSecond int) { s.traffic.setLimit(endpoint, perSecond) }
+func (s *Server) SetRateLimit(endpoint string, perSecond int) {
+	s.traffic.setLimit(endpoint, perSecond)
+}
 
 // Stats counts requests per endpoint ("POST /oauth/token": 12).
 func (s *Server) Stats() map[string]int { return s.traffic.snapshot() }

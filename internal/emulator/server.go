@@ -95,7 +95,7 @@ func (s *Server) loadTenant() error {
 	return nil
 }
 
-func (s *Server) addUserLocked(cfg UserConfig) *user {
+func (s *Server) addUserLocked(cfg UserConfig) {
 	if cfg.Connection == "" {
 		cfg.Connection = DefaultConnection
 	}
@@ -109,7 +109,6 @@ func (s *Server) addUserLocked(cfg UserConfig) *user {
 	}
 	s.users[u.id] = u
 	s.userOrder = append(s.userOrder, u.id)
-	return u
 }
 
 // now is the tenant's clock: the wall clock plus the offset set through the control API.

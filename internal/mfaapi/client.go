@@ -49,9 +49,9 @@ type Client struct {
 	retry   RetryPolicy
 	signAlg string
 
-	mu       sync.Mutex
-	users    map[string]*userState
-	codes    *totp.Book
+	mu    sync.Mutex
+	users map[string]*userState
+	codes *totp.Book
 }
 
 // New validates cfg and builds a client.

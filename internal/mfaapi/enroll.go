@@ -84,16 +84,18 @@ func (s *Session) Enroll(ctx context.Context, req AssociateRequest, confirm Conf
 		if !a.Active {
 			continue
 		}
-		if e.ID == "" && matches(a, req) {
+		switch {
+		case e.ID == "" && matches(a, req):
 			e.ID = a.ID
-		} else {
+		case a.AuthenticatorType != "recovery-code":
+			// Auth0 creates voice|X with sms|X and a totp with push; the recovery code
+			// activated with a first factor is not a companion.
 			e.CompanionIDs = append(e.CompanionIDs, a.ID)
 		}
 	}
 	if e.ID == "" {
 		return nil, errors.New("the authenticator was confirmed but does not appear as active in Auth0's list")
 	}
-	e.CompanionIDs = companionsOf(e.ID, e.CompanionIDs)
 	return e, nil
 }
 
@@ -240,18 +242,6 @@ func matches(a Authenticator, req AssociateRequest) bool {
 		return a.AuthenticatorType == "otp"
 	}
 	return a.AuthenticatorType == "oob" && len(req.OOBChannels) > 0 && a.OOBChannel == req.OOBChannels[0]
-}
-
-// companionsOf keeps the ids Auth0 links to id: the same suffix for sms/voice, and for push the
-// otp created with it. Recovery codes are not companions.
-func companionsOf(id string, candidates []string) []string {
-	var out []string
-	for _, c := range candidates {
-		if !strings.HasPrefix(c, "recovery-code|") {
-			out = append(out, c)
-		}
-	}
-	return out
 }
 
 // PushPollInterval is how often a push enrollment or challenge is polled at first; each

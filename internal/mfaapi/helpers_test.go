@@ -41,10 +41,10 @@ func ctx(t *testing.T) context.Context {
 	return c
 }
 
-// activeIDs is the tenant's truth: the ids of a user's active authenticators.
-func activeIDs(t *testing.T, tn *emutest.Tenant, username string) map[string]bool {
+// activeIDs is the tenant's truth about the fixture user: its authenticators and whether each is active.
+func activeIDs(t *testing.T, tn *emutest.Tenant) map[string]bool {
 	t.Helper()
-	list, err := tn.Authenticators(username)
+	list, err := tn.Authenticators(emutest.Username)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,6 @@ type call struct {
 	path     string // already escaped
 	endpoint string // "POST /oauth/token", for errors and logs
 	bearer   string
-	json     bool
 	body     func() (any, error) // url.Values for forms, anything else as JSON
 	// safe marks calls that may be repeated after an ambiguous failure (no answer, or a
 	// 5xx): reads, deletes and logins. Associate and the code-consuming grants are not.
@@ -102,11 +101,11 @@ func (cl *Client) backoff(attempt int) time.Duration {
 	return d/2 + jitter(d/2)
 }
 
-func jitter(max time.Duration) time.Duration {
-	if max <= 0 {
+func jitter(upTo time.Duration) time.Duration {
+	if upTo <= 0 {
 		return 0
 	}
-	return time.Duration(rand.Int64N(int64(max)))
+	return time.Duration(rand.Int64N(int64(upTo)))
 }
 
 func (cl *Client) once(ctx context.Context, c call, out any) error {

@@ -36,7 +36,7 @@ func TestRetriesOnInjectedFaults(t *testing.T) {
 			if err != nil {
 				t.Fatalf("enrollment should survive %+v: %v", f, err)
 			}
-			got := activeIDs(t, tn, emutest.Username)
+			got := activeIDs(t, tn)
 			if len(got) != 2 || !got[e.ID] {
 				t.Fatalf("exactly the new factor and its recovery code, all active: %v", got)
 			}
@@ -138,7 +138,9 @@ func TestPrivateKeyJWTClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, alg := range mfaapi.SigningAlgs {
-		c := newClient(t, tn, func(c *mfaapi.Config) { c.ClientID, c.ClientSecret, c.PrivateKey, c.SigningAlg = "jwt-client", "", key, alg })
+		c := newClient(t, tn, func(c *mfaapi.Config) {
+			c.ClientID, c.ClientSecret, c.PrivateKey, c.SigningAlg = "jwt-client", "", key, alg
+		})
 		// Enrollment makes several token calls; each needs a fresh jti or the tenant refuses it.
 		s := c.Session(mfaapi.Login{Username: emutest.Username, Password: emutest.Password})
 		if _, err := s.List(ctx(t)); err != nil {

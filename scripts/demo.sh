@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# make demo: build, start the emulator, apply examples/quickstart against it with a generated
+# dev_overrides CLI config, print what was enrolled, destroy, stop. Leaves nothing behind.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command -v terraform >/dev/null 2>&1 || { echo "demo: terraform is not on PATH; install Terraform 1.10 or newer." >&2; exit 1; }
+command -v go >/dev/null 2>&1 || { echo "demo: go is not on PATH; install Go 1.25 or newer." >&2; exit 1; }
+
+work=$(mktemp -d)
+emulator_pid=""
+cleanup() {
+  if [ -n "$emulator_pid" ]; then kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+echo "==> building the provider and the emulator"
+go build -o "$work/bin/terraform-provider-auth0mfa" .
+go build -o "$work/bin/auth0mfa-emulator" ./internal/cmd/auth0mfa-emulator
+
+echo "==> starting the emulator"
+"$work/bin/auth0mfa-emulator" --addr 127.0.0.1:0 --config examples/quickstart/emulator.json >"$work/emulator.log" 2>&1 &
+emulator_pid=$!
+for _ in $(seq 1 100); do
+  if head -n1 "$work/emulator.log" 2>/dev/null | grep -q '^listening on '; then break; fi
+  sleep 0.1
+done
+url=$(head -n1 "$work/emulator.log" | sed 's/^listening on //')
+[ -n "$url" ] || { echo "demo: the emulator did not start:" >&2; cat "$work/emulator.log" >&2; exit 1; }
+echo "    emulator at $url"
+
+cat >"$work/terraformrc" <<RC
+provider_installation {
+  dev_overrides {
+    "auth0mfa/auth0mfa" = "$work/bin"
+  }
+  direct {}
+}
+RC
+export TF_CLI_CONFIG_FILE="$work/terraformrc"
+export TF_IN_AUTOMATION=1
+export AUTH0MFA_DOMAIN=demo.auth0mfa.test AUTH0MFA_BASE_URL="$url"
+export AUTH0MFA_CLIENT_ID=demo-client AUTH0MFA_CLIENT_SECRET=demo-secret
+export TF_VAR_emulator_url="$url"
+
+cp -r examples/quickstart/. "$work/quickstart/" 2>/dev/null || { mkdir -p "$work/quickstart"; cp -r examples/quickstart/. "$work/quickstart/"; }
+cd "$work/quickstart"
+
+echo "==> terraform apply"
+terraform apply -auto-approve -input=false -no-color 2>&1 | grep -v "Provider development overrides are in effect" || true
+terraform output -no-color
+
+echo "==> terraform destroy"
+terraform destroy -auto-approve -input=false -no-color >/dev/null 2>&1
+echo "==> done: the emulator is stopped and the temporary directory removed"
