@@ -77,6 +77,21 @@ func (s *Server) AddUser(cfg UserConfig) error {
 	return nil
 }
 
+// SetPassword changes a user's password, as a password rotation at the tenant would.
+func (s *Server) SetPassword(username, password string) error {
+	if password == "" {
+		return errors.New("the password must not be empty")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.findUserByName(username)
+	if u == nil {
+		return ErrNotFound
+	}
+	u.cfg.Password = password
+	return nil
+}
+
 // UserInfo is a user as the control API shows it (never its password).
 type UserInfo struct {
 	ID         string `json:"user_id"`
@@ -158,6 +173,7 @@ func (s *Server) controlRoutes() {
 		writeJSON(w, http.StatusOK, map[string]any{"users": s.Users()})
 	})
 	m.HandleFunc("POST /_emulator/users", s.controlAddUser)
+	m.HandleFunc("PUT /_emulator/users/{username}/password", s.controlSetPassword)
 	m.HandleFunc("GET /_emulator/users/{username}/authenticators", func(w http.ResponseWriter, r *http.Request) {
 		list, err := s.Authenticators(r.PathValue("username"))
 		if err != nil {
@@ -232,6 +248,23 @@ func (s *Server) controlAddUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusCreated)
+}
+
+func (s *Server) controlSetPassword(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Password string `json:"password"`
+	}
+	if !decodeControl(w, r, &body) {
+		return
+	}
+	switch err := s.SetPassword(r.PathValue("username"), body.Password); {
+	case errors.Is(err, ErrNotFound):
+		writeError(w, http.StatusNotFound, "not_found", "No such user.")
+	case err != nil:
+		writeError(w, http.StatusBadRequest, "invalid_request", err.Error())
+	default:
+		w.WriteHeader(http.StatusNoContent)
+	}
 }
 
 func (s *Server) controlClock(w http.ResponseWriter, r *http.Request) {

@@ -38,7 +38,7 @@ type authenticator struct {
 	secret       string // base32 TOTP secret (totp only)
 	destination  string // phone number or email address (oob only)
 	companionID  string // sms<->voice and push<->totp pairs are deleted together
-	lastUsedStep int64  // newest TOTP step consumed, so a code works once
+	usedSteps    map[int64]bool // TOTP steps whose code was accepted: each code works once
 	derived      bool   // listed because the user's email is verified; cannot be deleted
 	secondary    bool   // created alongside another enrollment (voice twin, push's otp)
 }

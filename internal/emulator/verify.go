@@ -29,7 +29,8 @@ func tooManyAttempts() *apiError {
 }
 
 // verifyOTP accepts a code of any otp authenticator of the user (confirming a pending one) for
-// the current or previous step, once: a step at or before the last one used is refused.
+// the current or the previous step, once. Auth0 documents single-use codes (reference §4, §6),
+// not a monotonic counter, so the other step's code stays usable.
 func (s *Server) verifyOTP(u *user, _ *mfaTokenRecord, p params) (string, *apiError) {
 	now := s.now()
 	if u.otpFailures.exhausted(now) {
@@ -42,12 +43,12 @@ func (s *Server) verifyOTP(u *user, _ *mfaTokenRecord, p params) (string, *apiEr
 			continue
 		}
 		for _, step := range []int64{current, current - 1} {
-			if step <= a.lastUsedStep {
+			if a.usedSteps[step] {
 				continue
 			}
 			want, err := totp.GenerateCodeCustom(a.secret, time.Unix(step*totpPeriod, 0), totpOptions)
 			if err == nil && subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
-				a.lastUsedStep = step
+				a.useStep(step, current)
 				u.activate(a)
 				return "", nil
 			}
@@ -55,6 +56,19 @@ func (s *Server) verifyOTP(u *user, _ *mfaTokenRecord, p params) (string, *apiEr
 	}
 	u.otpFailures.fail(now)
 	return "", invalidGrant("Invalid otp_code.")
+}
+
+// useStep records an accepted step and forgets steps that can no longer be sent.
+func (a *authenticator) useStep(step, current int64) {
+	if a.usedSteps == nil {
+		a.usedSteps = map[int64]bool{}
+	}
+	a.usedSteps[step] = true
+	for s := range a.usedSteps {
+		if s < current-1 {
+			delete(a.usedSteps, s)
+		}
+	}
 }
 
 // verifyOOB completes an sms/voice/email transaction with its binding code, or reports the

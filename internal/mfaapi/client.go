@@ -5,6 +5,7 @@
 package mfaapi
 
 import (
+	"context"
 	"crypto/rsa"
 	"errors"
 	"fmt"
@@ -38,6 +39,9 @@ type Config struct {
 	Retry RetryPolicy
 	// Now is the clock for token lifetimes and TOTP steps; nil means time.Now.
 	Now func() time.Time
+	// Log, when set, receives one line per request attempt (endpoint, status, attempt, wait).
+	// The fields never hold credentials, tokens or codes.
+	Log func(ctx context.Context, msg string, fields map[string]any)
 }
 
 // Client talks to one tenant. It is safe for concurrent use.

@@ -16,6 +16,8 @@ type Enrollment struct {
 	CompanionIDs  []string
 	Association   Association
 	RecoveryCodes []string
+	// SweptPending are stale unconfirmed authenticators deleted after this enrollment.
+	SweptPending []string
 }
 
 // EnrollError is an enrollment that failed after something may have been created. Orphans
@@ -47,7 +49,7 @@ func (s *Session) confirmOTP(ctx context.Context, mfaToken string, a *Associatio
 	if a.Secret == "" {
 		return nil, errors.New("Auth0's associate answer carried no OTP secret")
 	}
-	return s.verifyWithSecret(ctx, mfaToken, a.Secret)
+	return s.verifyWithSecret(ctx, mfaToken, a.Secret, s.c.codes.NextNew)
 }
 
 // Enroll associates an authenticator and confirms it, under the user's lock, and finds its id.
@@ -75,11 +77,15 @@ func (s *Session) Enroll(ctx context.Context, req AssociateRequest, confirm Conf
 		return nil, s.cleanUpFailed(ctx, err, before, req, up)
 	}
 	s.keepAccess(tokens)
+	if assoc.Secret != "" {
+		s.st.enrolledSecrets = append(s.st.enrolledSecrets, assoc.Secret)
+	}
+	swept := s.sweepStalePending(ctx, before, up)
 	after, err := s.list(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("the authenticator was enrolled and confirmed, but listing it failed: %w", err)
 	}
-	e := &Enrollment{Association: *assoc, RecoveryCodes: assoc.RecoveryCodes}
+	e := &Enrollment{Association: *assoc, RecoveryCodes: assoc.RecoveryCodes, SweptPending: swept}
 	for _, a := range added(before, after) {
 		if !a.Active {
 			continue
@@ -178,6 +184,28 @@ func (s *Session) deleteAll(ctx context.Context, ids []string, up StepUp) []stri
 		}
 	}
 	return left
+}
+
+// sweepStalePending deletes the unconfirmed authenticators that existed before this
+// enrollment began. Policy: an unconfirmed enrollment that was pending before we started is a
+// leftover of an interrupted or failed enrollment (ours are confirmed under the user's lock
+// before the next starts), it can never be confirmed without its oob_code or secret, and it
+// counts toward Auth0's limit of 50 pending enrollments per user. The sweep runs right after a
+// confirmation, when an access token is at hand, so it costs no extra login. Failures are left
+// for the next enrollment.
+func (s *Session) sweepStalePending(ctx context.Context, before []Authenticator, up StepUp) []string {
+	var stale, swept []string
+	for _, a := range before {
+		if !a.Active && a.AuthenticatorType != "recovery-code" {
+			stale = append(stale, a.ID)
+		}
+	}
+	for _, id := range stale {
+		if err := s.delete(ctx, id, up); err == nil {
+			swept = append(swept, id)
+		}
+	}
+	return swept
 }
 
 // DeletePending deletes authenticators left unconfirmed by an earlier failed enrollment and

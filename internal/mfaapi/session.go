@@ -55,6 +55,9 @@ type userState struct {
 	access       string
 	accessExp    time.Time
 	logins       int64
+	// enrolledSecrets are secrets of OTP factors this process enrolled for the user; they pass
+	// MFA for later operations of the same run when nothing else is given.
+	enrolledSecrets []string
 }
 
 // Session is a handle on one user's state. Different users' sessions run in parallel; one
@@ -214,8 +217,9 @@ func (s *Session) accessToken(ctx context.Context, up StepUp) (string, error) {
 
 func (s *Session) passMFA(ctx context.Context, mfaToken string, up StepUp) (*Tokens, error) {
 	var firstErr error
-	for _, secret := range distinct(append([]string{s.login.OTPSecret}, up.OTPSecrets...)) {
-		t, err := s.verifyWithSecret(ctx, mfaToken, secret)
+	secrets := append([]string{s.login.OTPSecret}, up.OTPSecrets...)
+	for _, secret := range distinct(append(secrets, s.st.enrolledSecrets...)) {
+		t, err := s.verifyWithSecret(ctx, mfaToken, secret, s.c.codes.Next)
 		if err == nil {
 			return t, nil
 		}
@@ -242,12 +246,12 @@ func (s *Session) passMFA(ctx context.Context, mfaToken string, up StepUp) (*Tok
 
 // verifyWithSecret sends the next unused code of secret; a refused code (someone else may
 // have used it) is followed by one more.
-func (s *Session) verifyWithSecret(ctx context.Context, mfaToken, secret string) (*Tokens, error) {
+func (s *Session) verifyWithSecret(ctx context.Context, mfaToken, secret string, next func(string) (string, time.Duration, error)) (*Tokens, error) {
 	var err error
 	for i := 0; i < maxTOTPAttempts; i++ {
 		var code string
 		var wait time.Duration
-		code, wait, err = s.c.codes.Next(secret)
+		code, wait, err = next(secret)
 		if err != nil {
 			return nil, err
 		}

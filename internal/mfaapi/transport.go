@@ -47,10 +47,13 @@ func (cl *Client) do(ctx context.Context, c call, out any) error {
 	for attempt := 0; ; attempt++ {
 		err := cl.once(ctx, c, out)
 		if err == nil {
+			cl.log(ctx, "Auth0 request succeeded", map[string]any{"endpoint": c.endpoint, "attempt": attempt + 1})
 			return nil
 		}
 		lastErr = err
 		wait, retry := cl.shouldRetry(c, err, attempt)
+		cl.log(ctx, "Auth0 request failed", map[string]any{"endpoint": c.endpoint, "attempt": attempt + 1,
+			"error": err.Error(), "will_retry": retry, "wait_ms": wait.Milliseconds()})
 		if !retry {
 			return lastErr
 		}
@@ -62,6 +65,12 @@ func (cl *Client) do(ctx context.Context, c call, out any) error {
 			return lastErr
 		case <-time.After(wait):
 		}
+	}
+}
+
+func (cl *Client) log(ctx context.Context, msg string, fields map[string]any) {
+	if cl.cfg.Log != nil {
+		cl.cfg.Log(ctx, msg, fields)
 	}
 }
 

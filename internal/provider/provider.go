@@ -5,16 +5,26 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
 )
 
 // Address is the provider's registry address.
 const Address = "registry.terraform.io/auth0mfa/auth0mfa"
 
-var _ provider.Provider = (*auth0mfaProvider)(nil)
+var (
+	_ provider.Provider                   = (*auth0mfaProvider)(nil)
+	_ provider.ProviderWithValidateConfig = (*auth0mfaProvider)(nil)
+)
 
 type auth0mfaProvider struct {
 	version string
@@ -25,6 +35,16 @@ func New(version string) func() provider.Provider {
 	return func() provider.Provider { return &auth0mfaProvider{version: version} }
 }
 
+// providerModel is the provider block.
+type providerModel struct {
+	Domain                    types.String `tfsdk:"domain"`
+	ClientID                  types.String `tfsdk:"client_id"`
+	ClientSecret              types.String `tfsdk:"client_secret"`
+	ClientAssertionPrivateKey types.String `tfsdk:"client_assertion_private_key"`
+	ClientAssertionSigningAlg types.String `tfsdk:"client_assertion_signing_alg"`
+	BaseURL                   types.String `tfsdk:"base_url"`
+}
+
 func (p *auth0mfaProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "auth0mfa"
 	resp.Version = p.version
@@ -32,13 +52,88 @@ func (p *auth0mfaProvider) Metadata(_ context.Context, _ provider.MetadataReques
 
 func (p *auth0mfaProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		Description: "Enrolls and confirms Auth0 MFA factors (OTP, SMS, voice, email, push) for users, in one terraform apply.",
+		Description: "Enrolls and confirms Auth0 MFA factors (OTP, SMS, voice, email, push) for users, in one terraform apply, " +
+			"through Auth0's MFA API. Every attribute can also be set through an environment variable; a value in the " +
+			"configuration wins over the environment.",
+		Attributes: map[string]schema.Attribute{
+			"domain": schema.StringAttribute{
+				Optional: true,
+				Description: "The tenant domain, for example `example.eu.auth0.com` (no scheme, no path). The MFA audience is " +
+					"`https://{domain}/mfa/`. Environment: `AUTH0MFA_DOMAIN`, then `AUTH0_DOMAIN`.",
+				Validators: []validator.String{domainValidator()},
+			},
+			"client_id": schema.StringAttribute{
+				Optional: true,
+				Description: "The client ID of an Auth0 application with the Password and MFA grant types enabled " +
+					"(not the Management API machine-to-machine application). Environment: `AUTH0MFA_CLIENT_ID`.",
+				Validators: []validator.String{notBlank()},
+			},
+			"client_secret": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				Description: "The application's client secret. Conflicts with `client_assertion_private_key`. " +
+					"Environment: `AUTH0MFA_CLIENT_SECRET`.",
+				Validators: []validator.String{notBlank(), stringvalidator.ConflictsWith(path.MatchRoot("client_assertion_private_key"))},
+			},
+			"client_assertion_private_key": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				Description: "A PEM RSA private key (PKCS#1 or PKCS#8) for Private Key JWT client authentication, instead of a " +
+					"client secret. Environment: `AUTH0MFA_CLIENT_ASSERTION_PRIVATE_KEY`.",
+				Validators: []validator.String{privateKeyValidator{}},
+			},
+			"client_assertion_signing_alg": schema.StringAttribute{
+				Optional: true,
+				Description: "The client assertion's signing algorithm: `RS256` (the default), `RS384` or `PS256`, as set on the " +
+					"application's credential. Environment: `AUTH0MFA_CLIENT_ASSERTION_SIGNING_ALG`.",
+				Validators: []validator.String{stringvalidator.OneOf(mfaapi.SigningAlgs...)},
+			},
+			"base_url": schema.StringAttribute{
+				Optional: true,
+				Description: "Where requests go, defaulting to `https://{domain}`: a custom domain, or the local emulator " +
+					"(`http://127.0.0.1:8787`). Plain `http://` is refused unless the host is loopback, so that passwords " +
+					"and tokens never cross a network unencrypted. Environment: `AUTH0MFA_BASE_URL`.",
+				Validators: []validator.String{baseURLValidator{}},
+			},
+		},
 	}
 }
 
-func (p *auth0mfaProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+func (p *auth0mfaProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client := buildClient(ctx, cfg, p.version, req.TerraformVersion, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	data := &providerData{client: client}
+	resp.ResourceData = data
+	resp.DataSourceData = data
 }
 
-func (p *auth0mfaProvider) Resources(context.Context) []func() resource.Resource { return nil }
+func (p *auth0mfaProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Private key and signing algorithm only make sense together with each other.
+	if !cfg.ClientAssertionSigningAlg.IsNull() && !cfg.ClientAssertionSigningAlg.IsUnknown() &&
+		cfg.ClientAssertionPrivateKey.IsNull() && getenv(envPrivateKey) == "" {
+		resp.Diagnostics.AddAttributeWarning(path.Root("client_assertion_signing_alg"), "Signing Algorithm Without a Private Key",
+			"client_assertion_signing_alg only applies to Private Key JWT; set client_assertion_private_key (or "+envPrivateKey+") too, or remove it.")
+	}
+}
 
-func (p *auth0mfaProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
+func (p *auth0mfaProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{NewOTPAuthenticatorResource}
+}
+
+func (p *auth0mfaProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{NewAuthenticatorsDataSource}
+}
+
+func (p *auth0mfaProvider) Functions(context.Context) []func() function.Function { return nil }

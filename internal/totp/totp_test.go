@@ -16,25 +16,30 @@ func TestRFC6238Vectors(t *testing.T) {
 	}
 }
 
-func TestBookUsesPreviousStepFirstAndNeverWaitsWhileACodeIsLeft(t *testing.T) {
+func TestBookOrderAndWaits(t *testing.T) {
 	now := time.Unix(1_700_000_020, 0) // 10 s into a step, 20 s left
-	b := NewBook(func() time.Time { return now })
 	secret := "HJ6XM2DNERXDAVCUONGWKRTCMNTU6VDF"
 	cur := Step(now)
-	first, wait, _ := b.Next(secret)
-	if want, _ := CodeAtStep(secret, cur-1); first != want || wait != 0 {
-		t.Fatalf("first code should be the previous step's, without waiting")
-	}
-	second, wait, _ := b.Next(secret)
-	if want, _ := CodeAtStep(secret, cur); second != want || wait != 0 {
-		t.Fatalf("second code should be the current step's, without waiting")
-	}
-	third, wait, _ := b.Next(secret)
-	if want, _ := CodeAtStep(secret, cur+1); third != want || wait != 20*time.Second {
-		t.Fatalf("third code must wait for the next step: wait %v", wait)
-	}
-	if b.Waits() != 1 {
-		t.Fatalf("waits %d", b.Waits())
+	at := func(step int64) string { c, _ := CodeAtStep(secret, step); return c }
+	for _, tc := range []struct {
+		name  string
+		next  func(*Book, string) (string, time.Duration, error)
+		order []int64
+	}{
+		{"existing secret: current, previous", (*Book).Next, []int64{cur, cur - 1}},
+		{"new secret: previous, current", (*Book).NextNew, []int64{cur - 1, cur}},
+	} {
+		b := NewBook(func() time.Time { return now })
+		for i, step := range tc.order {
+			code, wait, err := tc.next(b, secret)
+			if err != nil || code != at(step) || wait != 0 {
+				t.Fatalf("%s: code %d should be step %+d without waiting (wait %v)", tc.name, i, step-cur, wait)
+			}
+		}
+		code, wait, _ := tc.next(b, secret)
+		if code != at(cur+1) || wait != 20*time.Second || b.Waits() != 1 {
+			t.Fatalf("%s: with both codes used, wait for the next step: %v", tc.name, wait)
+		}
 	}
 }
 
@@ -42,7 +47,7 @@ func TestBookSkipsAPreviousStepAboutToExpire(t *testing.T) {
 	now := time.Unix(1_700_000_038, 0) // 2 s left in the step
 	b := NewBook(func() time.Time { return now })
 	secret := "HJ6XM2DNERXDAVCUONGWKRTCMNTU6VDF"
-	code, wait, _ := b.Next(secret)
+	code, wait, _ := b.NextNew(secret)
 	if want, _ := CodeAtStep(secret, Step(now)); code != want || wait != 0 {
 		t.Fatal("with 2 s left the previous step is too risky; use the current one")
 	}

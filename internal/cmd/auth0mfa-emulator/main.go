@@ -22,6 +22,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		switch args[0] {
 		case "code":
 			return runCode(ctx, args[1:], stdout, stderr)
+		case "totp":
+			return runTOTP(args[1:], stdin, stdout, stderr)
 		case "serve":
 			return runServe(ctx, args[1:], stdout, stderr)
 		case "help", "-h", "--help":
@@ -41,4 +43,7 @@ const usage = `auth0mfa-emulator: a local Auth0 tenant for the MFA API.
   auth0mfa-emulator code --url URL --to DESTINATION [--since RFC3339] [--wait 10s]
       Prints the newest code the tenant sent to DESTINATION (a phone number or email)
       and exits 1 when there is none.
+
+  auth0mfa-emulator totp < secret.txt
+      Prints the current TOTP code of the base32 secret read from standard input.
 `

@@ -1,0 +1,113 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
+)
+
+// The CRUD steps both authenticator resources share.
+
+func configureData(raw any, diags *diag.Diagnostics) *providerData {
+	if raw == nil {
+		return nil // the provider is not configured yet (validate, early plan)
+	}
+	data, ok := raw.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected Provider Data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", raw))
+		return nil
+	}
+	return data
+}
+
+// readAuthenticator refreshes an authenticator: gone or inactive removes it from state with a
+// warning, so the next plan recreates it. A rejected password keeps the state as it is: the
+// password was probably rotated, and the configuration's new one is stored by the next apply.
+func readAuthenticator(ctx context.Context, client *mfaapi.Client, login *loginModel, id string, active *types.Bool, resp *resource.ReadResponse) {
+	if !login.hasPassword() {
+		// Just imported: the password arrives with the configuration; the next plan verifies.
+		tflog.Debug(ctx, "skipping refresh: no password in state yet", map[string]any{"authenticator_id": id})
+		return
+	}
+	list, err := client.Session(login.api()).List(ctx)
+	if mfaapi.IsWrongCredentials(err) {
+		resp.Diagnostics.AddWarning("Could Not Refresh the Authenticator",
+			fmt.Sprintf("Auth0 rejected the password stored in state for user %q, so %s was not checked. If the password "+
+				"was rotated, set the new one in login.password and apply.", login.Username.ValueString(), id))
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Could Not Read the Authenticator", login.api(), err)
+		return
+	}
+	for _, a := range list {
+		if a.ID == id && a.Active {
+			*active = types.BoolValue(true)
+			return
+		}
+	}
+	resp.Diagnostics.AddWarning("Authenticator No Longer Active",
+		fmt.Sprintf("Auth0 no longer lists %s as an active factor of user %q (it was deleted or reset outside "+
+			"Terraform). It is removed from state, and the next apply enrolls a new one.", id, login.Username.ValueString()))
+	resp.State.RemoveResource(ctx)
+}
+
+// deleteAuthenticator passes MFA as needed and deletes; an authenticator already gone (404)
+// is deleted.
+func deleteAuthenticator(ctx context.Context, client *mfaapi.Client, login *loginModel, id string, up mfaapi.StepUp, diags *diag.Diagnostics) {
+	if !login.hasPassword() {
+		diags.AddError("Cannot Delete Without a Password",
+			fmt.Sprintf("%s was imported but no login.password was ever applied, so the provider cannot log in to delete "+
+				"it. Apply once with the login block set, or remove it from state with terraform state rm.", id))
+		return
+	}
+	if err := client.Session(login.api()).Delete(ctx, id, up); err != nil {
+		addAPIError(diags, "Could Not Delete the Authenticator", login.api(), err)
+	}
+}
+
+// importAuthenticator accepts "USERNAME:ID" or "REALM/USERNAME:ID". The password is not part of
+// an import ID, so login holds only the username and realm until the configuration is applied;
+// the next plan is then an in-place update of login, not a replacement.
+func importAuthenticator(ctx context.Context, raw string, resp *resource.ImportStateResponse, kinds ...string) {
+	id, err := parseImportID(raw, kinds...)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid Import ID", err.Error())
+		return
+	}
+	realm := types.StringNull()
+	if id.realm != "" {
+		realm = types.StringValue(id.realm)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.authenticatorID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("login"), &loginModel{
+		Username: types.StringValue(id.username), Password: types.StringNull(), Realm: realm, OTPSecret: types.StringNull(),
+	})...)
+}
+
+func logSwept(ctx context.Context, e *mfaapi.Enrollment) {
+	if len(e.SweptPending) > 0 {
+		tflog.Info(ctx, "removed stale unconfirmed authenticators of the user", map[string]any{"ids": e.SweptPending})
+	}
+}
+
+// stringList is a list value, null when empty (the recovery codes of a later factor).
+func stringList(vals []string) types.List {
+	if len(vals) == 0 {
+		return types.ListNull(types.StringType)
+	}
+	elems := make([]attr.Value, 0, len(vals))
+	for _, v := range vals {
+		elems = append(elems, types.StringValue(v))
+	}
+	list, _ := types.ListValue(types.StringType, elems)
+	return list
+}

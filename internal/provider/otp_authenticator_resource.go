@@ -1,0 +1,167 @@
+package provider
+
+import (
+	"context"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*otpAuthenticatorResource)(nil)
+	_ resource.ResourceWithImportState = (*otpAuthenticatorResource)(nil)
+)
+
+const (
+	otpCreateTimeout = 5 * time.Minute
+	otpDeleteTimeout = 5 * time.Minute
+)
+
+// NewOTPAuthenticatorResource is the auth0mfa_otp_authenticator resource.
+func NewOTPAuthenticatorResource() resource.Resource { return &otpAuthenticatorResource{} }
+
+type otpAuthenticatorResource struct {
+	data *providerData
+}
+
+type otpAuthenticatorModel struct {
+	ID            types.String   `tfsdk:"id"`
+	Login         *loginModel    `tfsdk:"login"`
+	Secret        types.String   `tfsdk:"secret"`
+	BarcodeURI    types.String   `tfsdk:"barcode_uri"`
+	QRCodePNG     types.String   `tfsdk:"qr_code_png"`
+	RecoveryCodes types.List     `tfsdk:"recovery_codes"`
+	Active        types.Bool     `tfsdk:"active"`
+	Timeouts      timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *otpAuthenticatorResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_otp_authenticator"
+}
+
+func (r *otpAuthenticatorResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		Description: "An OTP (TOTP authenticator app) factor of an Auth0 user, enrolled and confirmed in one apply. " +
+			"The provider associates the factor, computes a code from its secret, confirms it, and keeps the secret " +
+			"in state so that tests and robots can compute codes. The secret, the otpauth URI and the QR code are " +
+			"sensitive: store state in an encrypted backend.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed: true, PlanModifiers: keep,
+				Description: "The Auth0 authenticator id, for example `totp|dev_WzMZ2sZbUw1wbC2F`.",
+			},
+			"login": loginResourceAttribute(),
+			"secret": schema.StringAttribute{
+				Computed: true, Sensitive: true, PlanModifiers: keep,
+				Description: "The base32 TOTP secret (SHA1, 6 digits, 30 s). Null after import: Auth0 never shows it again.",
+			},
+			"barcode_uri": schema.StringAttribute{
+				Computed: true, Sensitive: true, PlanModifiers: keep,
+				Description: "The `otpauth://totp/...` URI an authenticator app scans; it contains the secret. Null after import.",
+			},
+			"qr_code_png": schema.StringAttribute{
+				Computed: true, Sensitive: true, PlanModifiers: keep,
+				Description: "The `barcode_uri` as a base64-encoded PNG QR code. Null after import.",
+			},
+			"recovery_codes": schema.ListAttribute{
+				Computed: true, Sensitive: true, ElementType: types.StringType,
+				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+				Description: "The user's recovery code, which Auth0 issues only with a user's first factor. Null when this " +
+					"was not the user's first factor, and after import.",
+			},
+			"active": schema.BoolAttribute{
+				Computed: true, PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+				Description: "Whether Auth0 lists the factor as confirmed. A factor found inactive or gone is removed from state.",
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Delete: true}),
+		},
+	}
+}
+
+func (r *otpAuthenticatorResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configureData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *otpAuthenticatorResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan otpAuthenticatorModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || r.data == nil {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, otpCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	login := plan.Login.api()
+	e, err := r.data.client.Session(login).EnrollOTP(ctx, mfaapi.StepUp{})
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Could Not Enroll the OTP Authenticator", login, err)
+		return
+	}
+	logSwept(ctx, e)
+	png, err := qrCodePNG(e.Association.BarcodeURI)
+	if err != nil {
+		resp.Diagnostics.AddError("Could Not Render the QR Code", "The factor is enrolled, but its barcode_uri could not be rendered: "+err.Error())
+	}
+	plan.ID = types.StringValue(e.ID)
+	plan.Secret = types.StringValue(e.Association.Secret)
+	plan.BarcodeURI = types.StringValue(e.Association.BarcodeURI)
+	plan.QRCodePNG = types.StringValue(png)
+	plan.RecoveryCodes = stringList(e.RecoveryCodes)
+	plan.Active = types.BoolValue(true)
+	// State is saved even with a rendering error so the enrolled factor is never orphaned.
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *otpAuthenticatorResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state otpAuthenticatorModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || r.data == nil {
+		return
+	}
+	readAuthenticator(ctx, r.data.client, state.Login, state.ID.ValueString(), &state.Active, resp)
+	if resp.Diagnostics.HasError() || resp.State.Raw.IsNull() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update only ever changes login.password or login.otp_secret (everything else replaces), which
+// change how the provider logs in, not the factor: nothing is sent to Auth0.
+func (r *otpAuthenticatorResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan otpAuthenticatorModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *otpAuthenticatorResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state otpAuthenticatorModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || r.data == nil {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, otpDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	deleteAuthenticator(ctx, r.data.client, state.Login, state.ID.ValueString(),
+		mfaapi.StepUp{OTPSecrets: []string{state.Secret.ValueString()}}, &resp.Diagnostics)
+}
+
+func (r *otpAuthenticatorResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importAuthenticator(ctx, req.ID, resp, "totp")
+}

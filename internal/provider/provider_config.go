@@ -1,0 +1,126 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
+)
+
+// Environment variables the provider reads when an attribute is not set.
+const (
+	envDomain       = "AUTH0MFA_DOMAIN"
+	envDomainShared = "AUTH0_DOMAIN"
+	envClientID     = "AUTH0MFA_CLIENT_ID"
+	envClientSecret = "AUTH0MFA_CLIENT_SECRET"
+	envPrivateKey   = "AUTH0MFA_CLIENT_ASSERTION_PRIVATE_KEY"
+	envSigningAlg   = "AUTH0MFA_CLIENT_ASSERTION_SIGNING_ALG"
+	envBaseURL      = "AUTH0MFA_BASE_URL"
+)
+
+// getenv is a variable so tests can run in parallel without touching the process environment.
+var getenv = os.Getenv
+
+// providerData is what resources and data sources receive: one shared client.
+type providerData struct {
+	client *mfaapi.Client
+}
+
+// setting resolves one attribute: the configuration wins, then the first non-empty variable.
+// An unknown value is an error naming the variable that could replace it.
+func setting(v types.String, attr string, diags *diag.Diagnostics, envs ...string) string {
+	if v.IsUnknown() {
+		diags.AddAttributeError(path.Root(attr), "Unknown Provider Setting",
+			fmt.Sprintf("The provider cannot be configured because %s is not known until apply. Set it to a value known "+
+				"at plan time, or leave it out and set the environment variable %s.", attr, strings.Join(envs, " or ")))
+		return ""
+	}
+	if !v.IsNull() {
+		return strings.TrimSpace(v.ValueString())
+	}
+	for _, e := range envs {
+		if val := strings.TrimSpace(getenv(e)); val != "" {
+			return val
+		}
+	}
+	return ""
+}
+
+func missing(diags *diag.Diagnostics, attr, what string, envs ...string) {
+	diags.AddAttributeError(path.Root(attr), "Missing Provider Setting",
+		fmt.Sprintf("The provider needs %s: set %s in the provider block or the environment variable %s.",
+			what, attr, strings.Join(envs, " or ")))
+}
+
+// buildClient resolves the configuration and builds the shared client, reporting every
+// problem against the attribute it concerns.
+func buildClient(ctx context.Context, cfg providerModel, version, tfVersion string, diags *diag.Diagnostics) *mfaapi.Client {
+	domain := setting(cfg.Domain, "domain", diags, envDomain, envDomainShared)
+	clientID := setting(cfg.ClientID, "client_id", diags, envClientID)
+	secret := setting(cfg.ClientSecret, "client_secret", diags, envClientSecret)
+	keyPEM := setting(cfg.ClientAssertionPrivateKey, "client_assertion_private_key", diags, envPrivateKey)
+	alg := setting(cfg.ClientAssertionSigningAlg, "client_assertion_signing_alg", diags, envSigningAlg)
+	baseURL := setting(cfg.BaseURL, "base_url", diags, envBaseURL)
+	if diags.HasError() {
+		return nil
+	}
+	if domain == "" {
+		missing(diags, "domain", "the Auth0 tenant domain", envDomain, envDomainShared)
+	} else if err := checkDomain(domain); err != nil {
+		diags.AddAttributeError(path.Root("domain"), "Invalid Auth0 Domain", err.Error())
+	}
+	if clientID == "" {
+		missing(diags, "client_id", "the client ID of an Auth0 application with the Password and MFA grant types", envClientID)
+	}
+	switch {
+	case secret == "" && keyPEM == "":
+		diags.AddAttributeError(path.Root("client_secret"), "Missing Client Credentials",
+			"The provider needs the application's client_secret (environment "+envClientSecret+") or, for Private Key JWT, "+
+				"client_assertion_private_key (environment "+envPrivateKey+").")
+	case secret != "" && keyPEM != "":
+		diags.AddAttributeError(path.Root("client_secret"), "Conflicting Client Credentials",
+			"Both a client secret and a client assertion private key are set (in the provider block or through "+
+				envClientSecret+" and "+envPrivateKey+"). Use one: the application authenticates one way.")
+	}
+	var mcfg mfaapi.Config
+	if keyPEM != "" {
+		key, err := mfaapi.ParsePrivateKey(keyPEM)
+		if err != nil {
+			diags.AddAttributeError(path.Root("client_assertion_private_key"), "Invalid Client Assertion Private Key", err.Error())
+		}
+		mcfg.PrivateKey = key
+	}
+	if baseURL != "" {
+		if _, err := mfaapi.ParseBaseURL(baseURL); err != nil {
+			diags.AddAttributeError(path.Root("base_url"), "Invalid Base URL", err.Error()+" (from base_url or "+envBaseURL+")")
+		}
+	}
+	if diags.HasError() {
+		return nil
+	}
+	mcfg.Domain, mcfg.ClientID, mcfg.ClientSecret, mcfg.SigningAlg, mcfg.BaseURL = domain, clientID, secret, alg, baseURL
+	mcfg.UserAgent = userAgent(version, tfVersion)
+	mcfg.Log = func(ctx context.Context, msg string, fields map[string]any) { tflog.Debug(ctx, msg, fields) }
+	client, err := mfaapi.New(mcfg)
+	if err != nil {
+		diags.AddError("Invalid Provider Configuration", err.Error())
+		return nil
+	}
+	tflog.Debug(ctx, "auth0mfa provider configured", map[string]any{"domain": domain, "client_id": clientID,
+		"base_url": baseURL, "private_key_jwt": keyPEM != ""})
+	return client
+}
+
+func userAgent(version, tfVersion string) string {
+	if tfVersion == "" {
+		tfVersion = "unknown"
+	}
+	return fmt.Sprintf("terraform-provider-auth0mfa/%s (+https://registry.terraform.io/providers/auth0mfa/auth0mfa) Terraform/%s", version, tfVersion)
+}

@@ -1,0 +1,93 @@
+package totp
+
+import (
+	"sync"
+	"time"
+)
+
+// minPreviousStepLife is how long the previous step's code must still be accepted for us to
+// send it: Auth0 takes the previous step only until the current one ends.
+const minPreviousStepLife = 5 * time.Second
+
+// Book remembers which steps of each secret this process has used, so that no code is sent
+// twice and no one waits for a new window while an unused valid code exists. Auth0 accepts the
+// current and the previous 30 s step and each code once.
+//
+// The order is chosen so that consecutive processes do not collide (a collision costs a failed
+// attempt, and Auth0 allows only 10 an hour): a brand-new secret (confirming an enrollment) uses
+// the previous step first, leaving the current step free; an existing secret (passing MFA, often
+// in the next terraform run) uses the current step first, then the previous one.
+type Book struct {
+	mu     sync.Mutex
+	now    func() time.Time
+	used   map[string]map[int64]bool
+	nWaits int64
+}
+
+// NewBook makes a Book on the given clock (time.Now when nil).
+func NewBook(now func() time.Time) *Book {
+	if now == nil {
+		now = time.Now
+	}
+	return &Book{now: now, used: map[string]map[int64]bool{}}
+}
+
+// Next picks the code to pass MFA with an existing secret and marks it used. wait is non-zero
+// only when both valid codes are used: the caller sleeps it, then sends the code.
+func (b *Book) Next(secret string) (code string, wait time.Duration, err error) {
+	return b.next(secret, false)
+}
+
+// NextNew is Next for a secret nobody has used yet (an enrollment's confirmation).
+func (b *Book) NextNew(secret string) (code string, wait time.Duration, err error) {
+	return b.next(secret, true)
+}
+
+func (b *Book) next(secret string, fresh bool) (string, time.Duration, error) {
+	s, err := NormaliseSecret(secret)
+	if err != nil {
+		return "", 0, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	cur := Step(now)
+	used := b.used[s]
+	if used == nil {
+		used = map[int64]bool{}
+		b.used[s] = used
+	}
+	previousSafe := time.Unix((cur+1)*Period, 0).Sub(now) >= minPreviousStepLife
+	order := []int64{cur, cur - 1}
+	if fresh {
+		order = []int64{cur - 1, cur}
+	}
+	var wait time.Duration
+	step := int64(-1)
+	for _, candidate := range order {
+		if !used[candidate] && (candidate == cur || previousSafe) {
+			step = candidate
+			break
+		}
+	}
+	if step < 0 {
+		step = cur + 1
+		wait = time.Unix(step*Period, 0).Sub(now)
+		b.nWaits++
+	}
+	used[step] = true
+	for st := range used {
+		if st < cur-1 {
+			delete(used, st)
+		}
+	}
+	code, err := CodeAtStep(s, step)
+	return code, wait, err
+}
+
+// Waits counts the times a caller had to wait for a new step.
+func (b *Book) Waits() int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.nWaits
+}
