@@ -46,13 +46,15 @@ func addAPIError(diags *diag.Diagnostics, operation string, login mfaapi.Login, 
 	case errors.As(err, &te):
 		hint = "The provider got no answer from Auth0. Check domain and base_url and that the tenant (or the " +
 			"emulator) is reachable from this machine."
-	case errors.As(err, &ee) && len(ee.Orphans) > 0:
-		hint = "The enrollment failed after Auth0 created an unconfirmed authenticator that could not be removed yet. " +
-			"The provider removes such leftovers after the user's next successful enrollment."
 	case mfaapi.IsPushRejected(err):
 		hint = "The push notification was rejected on the device."
 	default:
 		hint = "Auth0 did not accept the request."
+	}
+	if errors.As(err, &ee) && len(ee.Orphans) > 0 {
+		hint += " The enrollment failed after Auth0 created an unconfirmed authenticator, which could not be removed " +
+			"because the user has no active factor to pass MFA with. The provider removes such leftovers right after " +
+			"the user's next successful enrollment."
 	}
 	diags.AddError(operation, hint+"\n\n"+err.Error())
 }
