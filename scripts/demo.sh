@@ -42,15 +42,29 @@ export TF_CLI_CONFIG_FILE="$work/terraformrc"
 export TF_IN_AUTOMATION=1
 export AUTH0MFA_DOMAIN=demo.auth0mfa.test AUTH0MFA_BASE_URL="$url"
 export AUTH0MFA_CLIENT_ID=demo-client AUTH0MFA_CLIENT_SECRET=demo-secret
-export TF_VAR_emulator_url="$url"
 
 cp -r examples/quickstart/. "$work/quickstart/" 2>/dev/null || { mkdir -p "$work/quickstart"; cp -r examples/quickstart/. "$work/quickstart/"; }
 cd "$work/quickstart"
 
 echo "==> terraform apply"
-terraform apply -auto-approve -input=false -no-color 2>&1 | grep -v "Provider development overrides are in effect" || true
-terraform output -no-color
+if ! terraform apply -auto-approve -input=false -no-color >"$work/apply.log" 2>&1; then
+  cat "$work/apply.log" >&2
+  echo "demo: terraform apply failed" >&2
+  exit 1
+fi
+echo
+echo "Enrolled: $(terraform output -raw authenticator_id)"
+echo "otpauth URI (scan it with an authenticator app): $(terraform output -raw otpauth_uri)"
+echo "Current code: $(terraform output -raw totp_secret | "$work/bin/auth0mfa-emulator" totp)"
+echo "Factors Auth0 lists for the user:"
+terraform output -raw factors | sed 's/^/  /'
+echo
+echo
 
 echo "==> terraform destroy"
-terraform destroy -auto-approve -input=false -no-color >/dev/null 2>&1
+if ! terraform destroy -auto-approve -input=false -no-color >"$work/destroy.log" 2>&1; then
+  cat "$work/destroy.log" >&2
+  echo "demo: terraform destroy failed" >&2
+  exit 1
+fi
 echo "==> done: the emulator is stopped and the temporary directory removed"

@@ -32,15 +32,15 @@ type user struct {
 
 // authenticator is one enrolled (or pending) factor.
 type authenticator struct {
-	id           string
-	kind         string
-	active       bool
-	secret       string // base32 TOTP secret (totp only)
-	destination  string // phone number or email address (oob only)
-	companionID  string // sms<->voice and push<->totp pairs are deleted together
-	usedSteps    map[int64]bool // TOTP steps whose code was accepted: each code works once
-	derived      bool   // listed because the user's email is verified; cannot be deleted
-	secondary    bool   // created alongside another enrollment (voice twin, push's otp)
+	id          string
+	kind        string
+	active      bool
+	secret      string         // base32 TOTP secret (totp only)
+	destination string         // phone number or email address (oob only)
+	companionID string         // sms<->voice and push<->totp pairs are deleted together
+	usedSteps   map[int64]bool // TOTP steps whose code was accepted: each code works once
+	derived     bool           // listed because the user's email is verified; cannot be deleted
+	secondary   bool           // created alongside another enrollment (voice twin, push's otp)
 }
 
 func (a *authenticator) authenticatorType() string {

@@ -14,7 +14,7 @@ import (
 
 const dsAddr = "data.auth0mfa_authenticators.test"
 
-func dataSourceConfig(env *accEnv, username, password, extra string) string {
+func dataSourceConfig(username, password, extra string) string {
 	return "data \"auth0mfa_authenticators\" \"test\" {\n" + loginHCL(username, password) + extra + "}\n"
 }
 
@@ -25,7 +25,7 @@ func TestAccAuthenticatorsDataSource_emptyForANewUser(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
-			Config: env.providerBlock() + dataSourceConfig(env, dave, davePW, ""),
+			Config: env.providerBlock() + dataSourceConfig(dave, davePW, ""),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(dsAddr, at("authenticators"), knownvalue.ListExact([]knownvalue.Check{})),
 			},
@@ -57,7 +57,7 @@ func TestAccAuthenticatorsDataSource_activeOnlyByDefault(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				// Before the OTP exists: only the pending sms (and its voice twin and recovery code), all inactive.
-				Config: env.providerBlock() + dataSourceConfig(env, env.username, env.password, "  include_inactive = true\n"),
+				Config: env.providerBlock() + dataSourceConfig(env.username, env.password, "  include_inactive = true\n"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(dsAddr, at("authenticators"), knownvalue.ListExact([]knownvalue.Check{
 						entry("oob", "sms", false), entry("oob", "voice", false), entry("recovery-code", "", false),
@@ -68,7 +68,7 @@ func TestAccAuthenticatorsDataSource_activeOnlyByDefault(t *testing.T) {
 			},
 			{
 				// With the OTP enrolled the stale sms is swept, and the default lists active factors only.
-				Config: enrolled + dataSourceConfig(env, env.username, env.password, "  depends_on = [auth0mfa_otp_authenticator.test]\n"),
+				Config: enrolled + dataSourceConfig(env.username, env.password, "  depends_on = [auth0mfa_otp_authenticator.test]\n"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(dsAddr, at("authenticators"), knownvalue.ListExact([]knownvalue.Check{
 						entry("recovery-code", "", true), entry("otp", "", true),
@@ -86,7 +86,7 @@ func TestAccAuthenticatorsDataSource_badLogin(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
-			Config:      env.providerBlock() + dataSourceConfig(env, emutest.Username, "wrong-password-1", ""),
+			Config:      env.providerBlock() + dataSourceConfig(emutest.Username, "wrong-password-1", ""),
 			ExpectError: regexp.MustCompile(`Auth0 rejected the username or password`),
 		}},
 	})

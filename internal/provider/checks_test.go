@@ -9,9 +9,9 @@ import (
 	"net/url"
 	"time"
 
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/totp"
@@ -129,11 +129,12 @@ func checkSecretLogsIn(env *accEnv, address, username, password string) stateche
 }
 
 // captureAttr stores an attribute's value for a later step.
-func captureAttr(address, attr string, into *string) statecheck.StateCheck {
+func captureAttr(address, attr string, into *string) statecheck.StateCheck { //nolint:unparam // the OOB resource's tests will pass other addresses
 	return stateFunc(func(s *tfjson.State) error {
 		v, err := stateAttr(s, address, attr)
 		*into = fmt.Sprint(v)
 		return err
 	})
 }
+
 type tfjsonState = tfjson.State

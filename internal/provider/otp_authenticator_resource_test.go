@@ -20,8 +20,8 @@ import (
 
 const otpAddr = "auth0mfa_otp_authenticator.test"
 
-func otpConfig(env *accEnv, username, password string, extra ...string) string {
-	return env.providerBlock() + "resource \"auth0mfa_otp_authenticator\" \"test\" {\n" + loginHCL(username, password, extra...) + "}\n"
+func otpConfig(env *accEnv, username, password string) string {
+	return env.providerBlock() + "resource \"auth0mfa_otp_authenticator\" \"test\" {\n" + loginHCL(username, password) + "}\n"
 }
 
 func at(name string) tfjsonpath.Path { return tfjsonpath.New(name) }

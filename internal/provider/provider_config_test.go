@@ -110,9 +110,9 @@ func TestUserAgentNamesProviderAndTerraform(t *testing.T) {
 
 func TestParseImportID(t *testing.T) {
 	good := map[string]importID{
-		"ci-bot@example.com:totp|dev_WzMZ2sZbUw1wbC2F":                               {username: "ci-bot@example.com", authenticatorID: "totp|dev_WzMZ2sZbUw1wbC2F"},
+		"ci-bot@example.com:totp|dev_WzMZ2sZbUw1wbC2F":                                {username: "ci-bot@example.com", authenticatorID: "totp|dev_WzMZ2sZbUw1wbC2F"},
 		"Username-Password-Authentication/ci-bot@example.com:totp|dev_WzMZ2sZbUw1wbC": {realm: "Username-Password-Authentication", username: "ci-bot@example.com", authenticatorID: "totp|dev_WzMZ2sZbUw1wbC"},
-		"odd:name@example.com:totp|dev_abc":                                          {username: "odd:name@example.com", authenticatorID: "totp|dev_abc"},
+		"odd:name@example.com:totp|dev_abc":                                           {username: "odd:name@example.com", authenticatorID: "totp|dev_abc"},
 	}
 	for raw, want := range good {
 		got, err := parseImportID(raw, "totp")

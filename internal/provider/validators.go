@@ -73,7 +73,9 @@ func (baseURLValidator) ValidateString(ctx context.Context, req validator.String
 func (privateKeyValidator) Description(context.Context) string {
 	return "a PEM RSA private key"
 }
-func (v privateKeyValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v privateKeyValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 func (privateKeyValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	stringCheck{check: func(s string) error { _, err := mfaapi.ParsePrivateKey(s); return err }}.ValidateString(ctx, req, resp)
 }
@@ -81,7 +83,9 @@ func (privateKeyValidator) ValidateString(ctx context.Context, req validator.Str
 func (otpSecretValidator) Description(context.Context) string {
 	return "a base32 TOTP secret"
 }
-func (v otpSecretValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v otpSecretValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 func (otpSecretValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	stringCheck{check: func(s string) error { _, err := totp.NormaliseSecret(s); return err }}.ValidateString(ctx, req, resp)
 }
