@@ -139,6 +139,21 @@ func TestTOTPWindowAndReuse(t *testing.T) {
 	}
 }
 
+// Codes are single-use one by one (reference §4, §6), not a counter: after the current step's
+// code, the previous step's code is still accepted.
+func TestTOTPCodesAreSingleUseNotACounter(t *testing.T) {
+	tn, clk := startFixed(t)
+	mfa := tn.MFAToken(t, emutest.Username, emutest.Password)
+	secret := associateOTP(t, tn, mfa)["secret"].(string)
+	if r := verifyOTP(t, tn, mfa, code(t, secret, clk.now(), 0)); r.Status != 200 {
+		t.Fatalf("current step: %d %s", r.Status, r.Raw)
+	}
+	if r := verifyOTP(t, tn, mfa, code(t, secret, clk.now(), -1)); r.Status != 200 {
+		t.Fatalf("previous step after the current one: %d %s", r.Status, r.Raw)
+	}
+	assertError(t, verifyOTP(t, tn, mfa, code(t, secret, clk.now(), -1)), 403, "invalid_grant", "Invalid otp_code.")
+}
+
 func TestTooManyFailedOTPAttempts(t *testing.T) {
 	tn, clk := startFixed(t)
 	mfa := tn.MFAToken(t, emutest.Username, emutest.Password)
