@@ -51,8 +51,10 @@ func (s *Server) challenge(r *http.Request, p params) (*challengeResponse, *apiE
 			allowed[t] = true
 		}
 	}
-	if !u.hasEnrolledFactor() {
-		// Status 400 per DOCS-V2 request-mfa-challenge; the text is the docs' remark.
+	if !u.hasChallengeableFactor() {
+		// Status 400 per DOCS-V2 request-mfa-challenge; the text is the docs' remark. Email
+		// counts here: it does not block associate with an mfa_token, but it can be challenged
+		// (reference §1: email "can only work with challenge").
 		return nil, newAPIError(http.StatusBadRequest, "association_required",
 			"User is not enrolled. You can use /mfa/associate endpoint to enroll the first authenticator.")
 	}

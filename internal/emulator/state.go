@@ -96,6 +96,15 @@ func (u *user) hasEnrolledFactor() bool {
 	return false
 }
 
+func (u *user) hasChallengeableFactor() bool {
+	for _, a := range u.authenticators {
+		if a.active && a.kind != kindRecovery {
+			return true
+		}
+	}
+	return false
+}
+
 func (u *user) pendingCount() int {
 	n := 0
 	for _, a := range u.authenticators {

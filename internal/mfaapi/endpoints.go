@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"time"
 )
 
 // Grant types as Auth0 spells them.
@@ -53,6 +54,8 @@ type Association struct {
 	OOBChannel        string   `json:"oob_channel,omitempty"`
 	OOBCode           string   `json:"oob_code,omitempty"`
 	RecoveryCodes     []string `json:"recovery_codes,omitempty"`
+	// SentAt is when the association was requested (when Auth0 sent any code); not on the wire.
+	SentAt time.Time `json:"-"`
 }
 
 // AssociateRequest is the body of POST /mfa/associate.

@@ -114,9 +114,11 @@ func (s *Session) associate(ctx context.Context, req AssociateRequest, before []
 		if err != nil {
 			return nil, err
 		}
+		sentAt := s.c.now()
 		assoc, err := s.c.Associate(ctx, bearer, req)
 		switch {
 		case err == nil:
+			assoc.SentAt = sentAt
 			return assoc, nil
 		case attempt >= 2:
 			return nil, err
@@ -153,8 +155,15 @@ func (s *Session) enrollBearer(ctx context.Context, needMFA bool, up StepUp) (st
 	return s.cachedAccess(), nil
 }
 
+// cleanupBudget bounds the clean-up after a failed enrollment. It runs on its own context: the
+// failure is often the caller's deadline (a create timeout), which must not also stop the
+// clean-up and orphan the pending factor.
+const cleanupBudget = 30 * time.Second
+
 // cleanUpFailed removes what a failed enrollment left pending, so nothing is orphaned.
 func (s *Session) cleanUpFailed(ctx context.Context, cause error, before []Authenticator, req AssociateRequest, up StepUp) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupBudget)
+	defer cancel()
 	now, err := s.list(ctx)
 	if err != nil {
 		return &EnrollError{Err: fmt.Errorf("%w (the tenant could not be checked for a pending enrollment: %v)", cause, err)}
@@ -223,9 +232,11 @@ func (s *Session) Delete(ctx context.Context, id string, up StepUp) error {
 }
 
 func (s *Session) delete(ctx context.Context, id string, up StepUp) error {
+	var mfaErr error
 	err := s.withFreshTokens(func() error {
 		tok, err := s.accessToken(ctx, up)
 		if err != nil {
+			mfaErr = err
 			return err
 		}
 		return s.c.DeleteAuthenticator(ctx, tok, id)
@@ -233,7 +244,26 @@ func (s *Session) delete(ctx context.Context, id string, up StepUp) error {
 	if IsNotFound(err) {
 		return nil
 	}
+	if err != nil && mfaErr != nil && s.gone(ctx, id) {
+		// MFA could not be passed (the factor meant to pass it may be this one, already deleted
+		// with its companion), but there is nothing left to delete.
+		return nil
+	}
 	return err
+}
+
+// gone reports whether the tenant positively lists no authenticator with this id.
+func (s *Session) gone(ctx context.Context, id string) bool {
+	list, err := s.list(ctx)
+	if err != nil {
+		return false
+	}
+	for _, a := range list {
+		if a.ID == id {
+			return false
+		}
+	}
+	return true
 }
 
 // added returns the entries of after whose id is not in before.

@@ -15,9 +15,11 @@ import (
 // per a support article, open question 11), so we keep it for 4 minutes. Both are renewed a
 // margin before they end, and any token the tenant rejects is dropped and renewed once.
 const (
-	mfaTokenTTL     = 4 * time.Minute
-	tokenMargin     = 30 * time.Second
-	maxTOTPAttempts = 2
+	mfaTokenTTL = 4 * time.Minute
+	tokenMargin = 30 * time.Second
+	// maxTOTPAttempts: another process (an earlier terraform run, a test) may have used both
+	// valid codes of a window; after two refusals the third attempt waits for the next step.
+	maxTOTPAttempts = 3
 )
 
 // Login identifies a user and the factors the provider may use to pass MFA for it.
@@ -229,7 +231,10 @@ func (s *Session) passMFA(ctx context.Context, mfaToken string, up StepUp) (*Tok
 		firstErr = cmpOr(firstErr, err)
 	}
 	if up.OOB != nil {
-		return up.OOB(ctx, mfaToken)
+		t, err := up.OOB(ctx, mfaToken)
+		if !errors.Is(err, ErrNoWayToPassMFA) {
+			return t, err
+		}
 	}
 	if up.RecoveryCode != "" {
 		t, err := s.c.VerifyRecoveryCode(ctx, mfaToken, up.RecoveryCode)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/bindingcode"
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
 )
 
@@ -21,7 +22,15 @@ func addAPIError(diags *diag.Diagnostics, operation string, login mfaapi.Login, 
 	var hint string
 	var te *mfaapi.TransportError
 	var ee *mfaapi.EnrollError
+	var re *bindingcode.RunError
 	switch {
+	case errors.As(err, &re):
+		hint = "The binding_code_command did not print the code Auth0 sent before the create timeout. Run the " +
+			"command by hand with the AUTH0MFA_* variables described in the documentation, check that it prints " +
+			"only the code on stdout, or raise timeouts.create."
+	case mfaapi.IsInvalidGrant(err) && strings.Contains(err.Error(), "binding_code"):
+		hint = "Auth0 refused the code the binding_code_command printed: check that it reads the newest message " +
+			"sent to this factor's destination (at or after AUTH0MFA_SENT_AT)."
 	case errors.Is(err, mfaapi.ErrNoWayToPassMFA):
 		hint = fmt.Sprintf("The %s already has an active MFA factor, so Auth0 requires MFA first. Set login.otp_secret to "+
 			"the secret of one of the user's OTP factors (for example auth0mfa_otp_authenticator.<name>.secret).", who)

@@ -129,7 +129,7 @@ func (p *auth0mfaProvider) ValidateConfig(ctx context.Context, req provider.Vali
 }
 
 func (p *auth0mfaProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewOTPAuthenticatorResource}
+	return []func() resource.Resource{NewOTPAuthenticatorResource, NewOOBAuthenticatorResource}
 }
 
 func (p *auth0mfaProvider) DataSources(context.Context) []func() datasource.DataSource {

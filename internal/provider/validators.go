@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
@@ -96,4 +98,18 @@ var connectionName = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9]
 func realmValidator() validator.String {
 	return stringvalidator.RegexMatches(connectionName,
 		"must be an Auth0 database connection name such as Username-Password-Authentication (letters, digits and inner hyphens)")
+}
+
+type errInvalid string
+
+func (e errInvalid) Error() string { return string(e) }
+
+// replaceUnlessImported replaces the resource when the value changes, except when state has no
+// value yet: an import cannot know the phone number or email, and the configuration supplying
+// it must not replace the imported factor.
+func replaceUnlessImported() planmodifier.String {
+	return stringplanmodifier.RequiresReplaceIf(func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+		resp.RequiresReplace = !req.StateValue.IsNull()
+	}, "Changing the value replaces the resource (except when it is first set after an import).",
+		"Changing the value replaces the resource (except when it is first set after an import).")
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 )
@@ -19,8 +20,10 @@ func runCode(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("code", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	base := fs.String("url", "", "the emulator's URL, as printed on its first line")
-	to := fs.String("to", "", "the phone number or email address the code was sent to")
-	since := fs.String("since", "", "only codes sent at or after this RFC 3339 time (e.g. $AUTH0MFA_SENT_AT)")
+	// The defaults come from the environment the provider gives a binding_code_command, so the
+	// command can be just: ["auth0mfa-emulator", "code", "--url", "http://127.0.0.1:8787"].
+	to := fs.String("to", firstEnv("AUTH0MFA_PHONE_NUMBER", "AUTH0MFA_EMAIL"), "the phone number or email address the code was sent to (default $AUTH0MFA_PHONE_NUMBER, then $AUTH0MFA_EMAIL)")
+	since := fs.String("since", os.Getenv("AUTH0MFA_SENT_AT"), "only codes sent at or after this RFC 3339 time (default $AUTH0MFA_SENT_AT)")
 	wait := fs.Duration("wait", 0, "keep looking for this long when no code is there yet")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -55,6 +58,15 @@ func runCode(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
+}
+
+func firstEnv(names ...string) string {
+	for _, n := range names {
+		if v := os.Getenv(n); v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 var errNoCode = errors.New("no code has been sent to that destination")

@@ -40,9 +40,11 @@ const usage = `auth0mfa-emulator: a local Auth0 tenant for the MFA API.
       Serves the tenant. The first line printed is "listening on http://HOST:PORT".
       Without --config a demo tenant starts and its client and user are printed.
 
-  auth0mfa-emulator code --url URL --to DESTINATION [--since RFC3339] [--wait 10s]
+  auth0mfa-emulator code --url URL [--to DESTINATION] [--since RFC3339] [--wait 10s]
       Prints the newest code the tenant sent to DESTINATION (a phone number or email)
-      and exits 1 when there is none.
+      and exits 1 when there is none. --to and --since default to $AUTH0MFA_PHONE_NUMBER
+      (or $AUTH0MFA_EMAIL) and $AUTH0MFA_SENT_AT, which the provider sets for a
+      binding_code_command.
 
   auth0mfa-emulator totp < secret.txt
       Prints the current TOTP code of the base32 secret read from standard input.
