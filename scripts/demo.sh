@@ -42,6 +42,8 @@ export TF_CLI_CONFIG_FILE="$work/terraformrc"
 export TF_IN_AUTOMATION=1
 export AUTH0MFA_DOMAIN=demo.auth0mfa.test AUTH0MFA_BASE_URL="$url"
 export AUTH0MFA_CLIENT_ID=demo-client AUTH0MFA_CLIENT_SECRET=demo-secret
+export TF_VAR_emulator_url="$url"
+export TF_VAR_code_command="[\"$work/bin/auth0mfa-emulator\", \"code\"]"
 
 cp -r examples/quickstart/. "$work/quickstart/" 2>/dev/null || { mkdir -p "$work/quickstart"; cp -r examples/quickstart/. "$work/quickstart/"; }
 cd "$work/quickstart"
@@ -53,7 +55,8 @@ if ! terraform apply -auto-approve -input=false -no-color >"$work/apply.log" 2>&
   exit 1
 fi
 echo
-echo "Enrolled: $(terraform output -raw authenticator_id)"
+echo "Enrolled OTP: $(terraform output -raw authenticator_id)"
+echo "Enrolled SMS: $(terraform output -raw sms_authenticator)"
 echo "otpauth URI (scan it with an authenticator app): $(terraform output -raw otpauth_uri)"
 echo "Current code: $(terraform output -raw totp_secret | "$work/bin/auth0mfa-emulator" totp)"
 echo "Factors Auth0 lists for the user:"

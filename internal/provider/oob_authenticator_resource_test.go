@@ -268,3 +268,47 @@ func TestAccOOBAuthenticator_confirmationFailures(t *testing.T) {
 		})
 	}
 }
+
+// A first factor whose confirmation fails cannot be deleted at once (Auth0 has no factor to pass
+// MFA with); the error says so, and the next successful apply removes the leftover.
+func TestAccOOBAuthenticator_firstFactorLeftoverIsSwept(t *testing.T) {
+	env := newAccEnv(t)
+	tn := env.emulatorOnly(t)
+	const phone = "+15551230501"
+	body := func(command string) string {
+		return "  channel = \"sms\"\n  phone_number = \"" + phone + "\"\n  binding_code_command = " + command + "\n  timeouts = { create = \"3s\" }\n"
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             env.checkNoFactors(t, env.username, env.password),
+		Steps: []resource.TestStep{
+			{
+				Config:      oobConfig(env, env.username, env.password, body(hclList("sh", "-c", "exit 1"))),
+				ExpectError: wrapped("removes such leftovers right after the user's next successful enrollment"),
+			},
+			{
+				PreConfig: func() {
+					list, _ := tn.Authenticators(env.username)
+					if len(list) == 0 || list[0].Active {
+						t.Fatalf("expected the unconfirmed sms the failed apply left: %+v", list)
+					}
+				},
+				Config: oobConfig(env, env.username, env.password, body(hclList(emulatorBin, "code", "--url", env.baseURL))),
+				ConfigStateChecks: []statecheck.StateCheck{stateFunc(func(*tfjsonState) error {
+					list, _ := tn.Authenticators(env.username)
+					for _, a := range list {
+						if !a.Active {
+							return fmt.Errorf("the leftover was not swept: %+v", a)
+						}
+					}
+					return nil
+				})},
+			},
+		},
+	})
+}
+
+// wrapped matches a phrase of a diagnostic wherever terraform wraps its lines.
+func wrapped(phrase string) *regexp.Regexp {
+	return regexp.MustCompile(strings.Join(strings.Fields(regexp.QuoteMeta(phrase)), `\s+`))
+}
