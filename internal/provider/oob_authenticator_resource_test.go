@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"regexp"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -312,3 +314,60 @@ func TestAccOOBAuthenticator_firstFactorLeftoverIsSwept(t *testing.T) {
 func wrapped(phrase string) *regexp.Regexp {
 	return regexp.MustCompile(strings.Join(strings.Fields(regexp.QuoteMeta(phrase)), `\s+`))
 }
+
+// Deleting an sms factor deletes its voice twin at Auth0. A twin managed as its own resource
+// then shows up as drift on the next plan (it is recreated), not as an error.
+func TestAccOOBAuthenticator_twinManagedSeparatelyIsDrift(t *testing.T) {
+	env := newAccEnv(t)
+	env.emulatorOnly(t)
+	const phone = "+15551230601"
+	block := func(name, channel string) string {
+		return "resource \"auth0mfa_oob_authenticator\" \"" + name + "\" {\n" + loginHCL(env.username, env.password) +
+			"  channel = \"" + channel + "\"\n  phone_number = \"" + phone + "\"\n  " + codeCommand(env) + "\n}\n"
+	}
+	variable := "variable \"voice_import_id\" {\n  type = string\n}\n"
+	importVoice := "import {\n  to = auth0mfa_oob_authenticator.voice\n  id = var.voice_import_id\n}\n"
+	var smsID string
+	vars := config.Variables{"voice_import_id": lazyString(func() string {
+		return env.username + ":voice|" + strings.TrimPrefix(smsID, "sms|")
+	})}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             env.checkNoFactors(t, env.username, env.password),
+		Steps: []resource.TestStep{
+			{
+				Config: env.providerBlock() + variable + block("sms", "sms"), ConfigVariables: vars,
+				ConfigStateChecks: []statecheck.StateCheck{captureAttr("auth0mfa_oob_authenticator.sms", "id", &smsID)},
+			},
+			{
+				// The twin comes under management by import; the configuration fills in what an
+				// import cannot know, in place.
+				Config: env.providerBlock() + variable + importVoice + block("sms", "sms") + block("voice", "voice"), ConfigVariables: vars,
+				ConfigStateChecks: []statecheck.StateCheck{
+					checkActiveAtTenant(env, "auth0mfa_oob_authenticator.voice", env.username, env.password),
+				},
+			},
+			{
+				// Destroying the sms factor takes its twin with it at Auth0: the next plan recreates
+				// the voice factor instead of failing.
+				Config: env.providerBlock() + variable + block("voice", "voice"), ConfigVariables: vars,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("auth0mfa_oob_authenticator.voice", plancheck.ResourceActionCreate),
+				}},
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: env.providerBlock() + variable + block("voice", "voice"), ConfigVariables: vars,
+				ConfigStateChecks: []statecheck.StateCheck{
+					checkActiveAtTenant(env, "auth0mfa_oob_authenticator.voice", env.username, env.password),
+				},
+			},
+		},
+	})
+}
+
+// lazyString is a configuration variable whose value is read when the step runs (an id only
+// an earlier step knows).
+type lazyString func() string
+
+func (f lazyString) MarshalJSON() ([]byte, error) { return json.Marshal(f()) }
