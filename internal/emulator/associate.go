@@ -91,7 +91,7 @@ func (s *Server) associateOTP(u *user) (*associateResponse, *apiError) {
 	if !s.cfg.Factors.OTP {
 		return nil, factorDisabled("otp")
 	}
-	a := &authenticator{id: newAuthenticatorID(kindTOTP), kind: kindTOTP, secret: newTOTPSecret()}
+	a := &authenticator{id: newAuthenticatorID(kindTOTP), kind: kindTOTP, secret: s.secret(newTOTPSecret())}
 	u.authenticators = append(u.authenticators, a)
 	return &associateResponse{AuthenticatorType: "otp", Secret: a.secret, BarcodeURI: s.otpBarcodeURI(u, a.secret)}, nil
 }
@@ -230,7 +230,7 @@ func (s *Server) issueFirstRecoveryCode(u *user) string {
 			return ""
 		}
 	}
-	u.recoveryCode = newRecoveryCode()
+	u.recoveryCode = s.secret(newRecoveryCode())
 	u.authenticators = append(u.authenticators, &authenticator{id: newAuthenticatorID(kindRecovery), kind: kindRecovery})
 	return u.recoveryCode
 }

@@ -92,7 +92,7 @@ func (s *Server) passwordGrant(cl *client, grant string, p params) (*tokenRespon
 		// mfa_token, which is what lets it enroll (reference §1, DOCS-V2 manage page).
 		// mfa_requirements is left out: it belongs to the Early Access "Customize MFA" feature
 		// and its shape is unsettled (open question 4).
-		tok := newOpaqueToken(s.now().Add(mfaTokenLifetime))
+		tok := s.secret(newOpaqueToken(s.now().Add(mfaTokenLifetime)))
 		s.mfaTokens[tok] = &mfaTokenRecord{
 			userID: u.id, clientID: cl.cfg.ClientID, expires: s.now().Add(mfaTokenLifetime),
 			audience: audience, scope: scope,
@@ -141,7 +141,8 @@ func (s *Server) issueTokens(u *user, clientID, audience, scope, recoveryCode st
 	if err != nil {
 		return nil, newAPIError(http.StatusInternalServerError, "server_error", "Could not sign the access token.")
 	}
-	return &tokenResponse{AccessToken: tok, ExpiresIn: expires, Scope: scope, TokenType: "Bearer", RecoveryCode: recoveryCode}, nil
+	s.secret(recoveryCode)
+	return &tokenResponse{AccessToken: s.secret(tok), ExpiresIn: expires, Scope: scope, TokenType: "Bearer", RecoveryCode: recoveryCode}, nil
 }
 
 func filterScopes(scope string, allowed map[string]bool) string {

@@ -23,8 +23,8 @@ type pushRequest struct {
 // returns the oob_code.
 func (s *Server) sendCode(u *user, a *authenticator, channel string) string {
 	now := s.now()
-	binding := newBindingCode()
-	code := newOpaqueToken(now.Add(oobCodeLifetime))
+	binding := s.secret(newBindingCode())
+	code := s.secret(newOpaqueToken(now.Add(oobCodeLifetime)))
 	s.oobTxns[code] = &oobTransaction{userID: u.id, authID: a.id, bindingCode: binding, expires: now.Add(oobCodeLifetime)}
 	s.outbox = append(s.outbox, OutboxMessage{To: a.destination, Channel: channel, Code: binding, Username: u.cfg.Username, SentAt: now})
 	return code
@@ -33,7 +33,7 @@ func (s *Server) sendCode(u *user, a *authenticator, channel string) string {
 // startPush starts a push transaction for a and returns its oob_code.
 func (s *Server) startPush(u *user, a *authenticator) string {
 	now := s.now()
-	code := newOpaqueToken(now.Add(oobCodeLifetime))
+	code := s.secret(newOpaqueToken(now.Add(oobCodeLifetime)))
 	s.oobTxns[code] = &oobTransaction{userID: u.id, authID: a.id, expires: now.Add(oobCodeLifetime)}
 	s.pushes = append(s.pushes, &pushRequest{Username: u.cfg.Username, OOBCode: code, SentAt: now, State: "pending"})
 	return code

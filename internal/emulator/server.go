@@ -32,6 +32,10 @@ type Server struct {
 
 	traffic *trafficControl
 
+	// onSecret, when set, receives every secret the tenant hands out (tests that prove none
+	// leaks use it).
+	onSecret func(string)
+
 	// pushPollInterval is the shortest gap between two polls of one push transaction before
 	// the emulator answers slow_down.
 	pushPollInterval time.Duration
@@ -44,6 +48,18 @@ type Option func(*Server)
 
 // WithClock replaces the wall clock (the control API's offset is added on top).
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.wallClock = now } }
+
+// WithSecretRecorder receives every secret value the tenant issues: mfa_tokens, access
+// tokens, oob_codes, binding codes, TOTP secrets and recovery codes.
+func WithSecretRecorder(record func(string)) Option { return func(s *Server) { s.onSecret = record } }
+
+// secret passes an issued secret to the recorder and returns it.
+func (s *Server) secret(v string) string {
+	if s.onSecret != nil && v != "" {
+		s.onSecret(v)
+	}
+	return v
+}
 
 // WithPushPollInterval sets how often a client may poll a push transaction.
 func WithPushPollInterval(d time.Duration) Option {

@@ -150,6 +150,6 @@ func (s *Server) verifyRecoveryCode(u *user, _ *mfaTokenRecord, p params) (strin
 		u.otpFailures.fail(now)
 		return "", invalidGrant("Invalid recovery_code.")
 	}
-	u.recoveryCode = newRecoveryCode()
+	u.recoveryCode = s.secret(newRecoveryCode())
 	return u.recoveryCode, nil
 }

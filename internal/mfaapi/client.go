@@ -39,6 +39,9 @@ type Config struct {
 	Retry RetryPolicy
 	// Now is the clock for token lifetimes and TOTP steps; nil means time.Now.
 	Now func() time.Time
+	// TOTPStore shares the record of used TOTP steps between processes (see totp.Store); nil
+	// keeps it in memory only. The provider uses totp.DefaultStore().
+	TOTPStore totp.Store
 	// Log, when set, receives one line per request attempt (endpoint, status, attempt, wait).
 	// The fields never hold credentials, tokens or codes.
 	Log func(ctx context.Context, msg string, fields map[string]any)
@@ -95,7 +98,7 @@ func New(cfg Config) (*Client, error) {
 	if c.retry == (RetryPolicy{}) {
 		c.retry = DefaultRetryPolicy
 	}
-	c.codes = totp.NewBook(c.now)
+	c.codes = totp.NewBook(c.now).WithStore(cfg.TOTPStore)
 	return c, nil
 }
 

@@ -217,24 +217,42 @@ func (s *Session) accessToken(ctx context.Context, up StepUp) (string, error) {
 	return "", errors.New("Auth0 issued no access token for the MFA audience")
 }
 
+// passMFA tries, in order: OTP secrets with an unused code at hand, the out-of-band passer,
+// OTP secrets that need a wait for the next 30 s window, and the recovery code (last: it rotates).
 func (s *Session) passMFA(ctx context.Context, mfaToken string, up StepUp) (*Tokens, error) {
 	var firstErr error
-	secrets := append([]string{s.login.OTPSecret}, up.OTPSecrets...)
-	for _, secret := range distinct(append(secrets, s.st.enrolledSecrets...)) {
-		t, err := s.verifyWithSecret(ctx, mfaToken, secret, s.c.codes.Next)
-		if err == nil {
-			return t, nil
+	var ready, later []string
+	for _, secret := range distinct(append(append([]string{s.login.OTPSecret}, up.OTPSecrets...), s.st.enrolledSecrets...)) {
+		if s.c.codes.Ready(secret) {
+			ready = append(ready, secret)
+		} else {
+			later = append(later, secret)
 		}
-		if !IsInvalidGrant(err) || IsTokenRejected(err) {
-			return nil, err
+	}
+	tryOTP := func(secrets []string) (*Tokens, error) {
+		for _, secret := range secrets {
+			t, err := s.verifyWithSecret(ctx, mfaToken, secret, s.c.codes.Next)
+			if err == nil {
+				return t, nil
+			}
+			if !IsInvalidGrant(err) || IsTokenRejected(err) {
+				return nil, err
+			}
+			firstErr = cmpOr(firstErr, err)
 		}
-		firstErr = cmpOr(firstErr, err)
+		return nil, nil
+	}
+	if t, err := tryOTP(ready); t != nil || err != nil {
+		return t, err
 	}
 	if up.OOB != nil {
 		t, err := up.OOB(ctx, mfaToken)
 		if !errors.Is(err, ErrNoWayToPassMFA) {
 			return t, err
 		}
+	}
+	if t, err := tryOTP(later); t != nil || err != nil {
+		return t, err
 	}
 	if up.RecoveryCode != "" {
 		t, err := s.c.VerifyRecoveryCode(ctx, mfaToken, up.RecoveryCode)

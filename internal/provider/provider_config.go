@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/totp"
 )
 
 // Environment variables the provider reads when an attribute is not set.
@@ -64,8 +65,17 @@ func missing(diags *diag.Diagnostics, attr, what string, envs ...string) {
 func buildClient(ctx context.Context, cfg providerModel, version, tfVersion string, diags *diag.Diagnostics) *mfaapi.Client {
 	domain := setting(cfg.Domain, "domain", diags, envDomain, envDomainShared)
 	clientID := setting(cfg.ClientID, "client_id", diags, envClientID)
+	// The credential is one choice: when the configuration sets either one, the environment's
+	// credentials are not consulted (config wins), so a provider block with a private key is
+	// not in conflict with an AUTH0MFA_CLIENT_SECRET meant for another provider block.
 	secret := setting(cfg.ClientSecret, "client_secret", diags, envClientSecret)
 	keyPEM := setting(cfg.ClientAssertionPrivateKey, "client_assertion_private_key", diags, envPrivateKey)
+	if !cfg.ClientSecret.IsNull() && cfg.ClientAssertionPrivateKey.IsNull() {
+		keyPEM = ""
+	}
+	if !cfg.ClientAssertionPrivateKey.IsNull() && cfg.ClientSecret.IsNull() {
+		secret = ""
+	}
 	alg := setting(cfg.ClientAssertionSigningAlg, "client_assertion_signing_alg", diags, envSigningAlg)
 	baseURL := setting(cfg.BaseURL, "base_url", diags, envBaseURL)
 	if diags.HasError() {
@@ -107,6 +117,7 @@ func buildClient(ctx context.Context, cfg providerModel, version, tfVersion stri
 	}
 	mcfg.Domain, mcfg.ClientID, mcfg.ClientSecret, mcfg.SigningAlg, mcfg.BaseURL = domain, clientID, secret, alg, baseURL
 	mcfg.UserAgent = userAgent(version, tfVersion)
+	mcfg.TOTPStore = totp.DefaultStore()
 	mcfg.Log = func(ctx context.Context, msg string, fields map[string]any) { tflog.Debug(ctx, msg, fields) }
 	client, err := mfaapi.New(mcfg)
 	if err != nil {

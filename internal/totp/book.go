@@ -22,6 +22,13 @@ type Book struct {
 	now    func() time.Time
 	used   map[string]map[int64]bool
 	nWaits int64
+	store  Store
+}
+
+// WithStore shares the record of used steps with other processes through s (nil: none).
+func (b *Book) WithStore(s Store) *Book {
+	b.store = s
+	return b
 }
 
 // NewBook makes a Book on the given clock (time.Now when nil).
@@ -43,6 +50,29 @@ func (b *Book) NextNew(secret string) (code string, wait time.Duration, err erro
 	return b.next(secret, true)
 }
 
+// Ready reports whether secret has an unused code that can be sent now, without waiting.
+func (b *Book) Ready(secret string) bool {
+	s, err := NormaliseSecret(secret)
+	if err != nil {
+		return false
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	cur := Step(now)
+	used := map[int64]bool{}
+	for st := range b.used[s] {
+		used[st] = true
+	}
+	if b.store != nil {
+		for _, st := range b.store.Load(s) {
+			used[st] = true
+		}
+	}
+	previousSafe := time.Unix((cur+1)*Period, 0).Sub(now) >= minPreviousStepLife
+	return !used[cur] || (previousSafe && !used[cur-1])
+}
+
 func (b *Book) next(secret string, fresh bool) (string, time.Duration, error) {
 	s, err := NormaliseSecret(secret)
 	if err != nil {
@@ -56,6 +86,11 @@ func (b *Book) next(secret string, fresh bool) (string, time.Duration, error) {
 	if used == nil {
 		used = map[int64]bool{}
 		b.used[s] = used
+	}
+	if b.store != nil {
+		for _, st := range b.store.Load(s) {
+			used[st] = true
+		}
 	}
 	previousSafe := time.Unix((cur+1)*Period, 0).Sub(now) >= minPreviousStepLife
 	order := []int64{cur, cur - 1}
@@ -76,10 +111,16 @@ func (b *Book) next(secret string, fresh bool) (string, time.Duration, error) {
 		b.nWaits++
 	}
 	used[step] = true
+	var keep []int64
 	for st := range used {
 		if st < cur-1 {
 			delete(used, st)
+		} else {
+			keep = append(keep, st)
 		}
+	}
+	if b.store != nil {
+		b.store.Save(s, keep)
 	}
 	code, err := CodeAtStep(s, step)
 	return code, wait, err

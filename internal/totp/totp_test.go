@@ -1,6 +1,9 @@
 package totp
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -61,5 +64,33 @@ func TestSecretValidation(t *testing.T) {
 	}
 	if s, err := NormaliseSecret("hj6x m2dn erxd avcu ongw krtc mntu 6vdf"); err != nil || s != "HJ6XM2DNERXDAVCUONGWKRTCMNTU6VDF" {
 		t.Fatalf("normalised %q %v", s, err)
+	}
+}
+
+// Two books sharing a store are two terraform runs on one machine: the second does not send a
+// code the first used.
+func TestStoreSharesUsedStepsAcrossProcesses(t *testing.T) {
+	now := time.Unix(1_700_000_020, 0)
+	clock := func() time.Time { return now }
+	store := DirStore{Dir: t.TempDir()}
+	secret := "HJ6XM2DNERXDAVCUONGWKRTCMNTU6VDF"
+	first, _, _ := NewBook(clock).WithStore(store).Next(secret)
+	other := NewBook(clock).WithStore(store)
+	if !other.Ready(secret) {
+		t.Fatal("one of the two valid codes is still unused")
+	}
+	second, wait, _ := other.Next(secret)
+	if other.Ready(secret) {
+		t.Fatal("both valid codes are used: not ready until the next step")
+	}
+	if first == second || wait != 0 {
+		t.Fatalf("the second process reused the first one's code (wait %v)", wait)
+	}
+	entries, _ := os.ReadDir(store.Dir)
+	for _, e := range entries {
+		raw, _ := os.ReadFile(filepath.Join(store.Dir, e.Name()))
+		if strings.Contains(e.Name()+string(raw), secret) {
+			t.Fatal("the store must never hold the secret")
+		}
 	}
 }

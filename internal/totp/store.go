@@ -1,0 +1,64 @@
+package totp
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+)
+
+// Store remembers used steps across processes. Each terraform command runs a new provider
+// process; without a shared record, a destroy right after an apply cannot know which codes the
+// apply used, and pays with refused codes (Auth0 allows 10 failures an hour) and a wait.
+type Store interface {
+	Load(secret string) []int64
+	Save(secret string, steps []int64)
+}
+
+// DirStore keeps one small file per secret in Dir, named by a SHA-256 of the secret (the
+// secret itself is never written). Errors are ignored: the record is an optimisation, and
+// without it the provider still works, with a failed attempt at worst.
+type DirStore struct{ Dir string }
+
+// DefaultStore is a DirStore in the user's cache directory, or nil when there is none.
+func DefaultStore() Store {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return nil
+	}
+	return DirStore{Dir: filepath.Join(dir, "terraform-provider-auth0mfa", "totp-steps")}
+}
+
+func (d DirStore) path(secret string) string {
+	sum := sha256.Sum256([]byte("auth0mfa totp steps\x00" + secret))
+	return filepath.Join(d.Dir, hex.EncodeToString(sum[:16])+".json")
+}
+
+// Load reads the steps recorded for secret.
+func (d DirStore) Load(secret string) []int64 {
+	raw, err := os.ReadFile(d.path(secret))
+	if err != nil {
+		return nil
+	}
+	var steps []int64
+	_ = json.Unmarshal(raw, &steps)
+	return steps
+}
+
+// Save records steps for secret, atomically (write and rename).
+func (d DirStore) Save(secret string, steps []int64) {
+	if err := os.MkdirAll(d.Dir, 0o700); err != nil {
+		return
+	}
+	raw, _ := json.Marshal(steps)
+	tmp, err := os.CreateTemp(d.Dir, ".steps-*")
+	if err != nil {
+		return
+	}
+	_, werr := tmp.Write(raw)
+	cerr := tmp.Close()
+	if werr != nil || cerr != nil || os.Rename(tmp.Name(), d.path(secret)) != nil {
+		_ = os.Remove(tmp.Name())
+	}
+}
