@@ -140,6 +140,9 @@ func (s *Server) Now() time.Time {
 // InjectFault adds a fault for the next requests to an endpoint.
 func (s *Server) InjectFault(f Fault) { s.traffic.addFault(f) }
 
+// PendingFaults counts injected fault requests that have not happened yet.
+func (s *Server) PendingFaults() int { return s.traffic.pendingFaults() }
+
 // ClearFaults removes every pending fault.
 func (s *Server) ClearFaults() { s.traffic.clearFaults() }
 

@@ -201,6 +201,17 @@ func (t *trafficControl) clearFaults() {
 	t.faults = nil
 }
 
+// pendingFaults counts the fault requests not yet applied.
+func (t *trafficControl) pendingFaults() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for _, f := range t.faults {
+		n += f.Count
+	}
+	return n
+}
+
 func (t *trafficControl) setLimit(endpoint string, perSecond int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()

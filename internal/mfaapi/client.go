@@ -33,8 +33,11 @@ type Config struct {
 	SigningAlg string
 	// UserAgent is sent with every request.
 	UserAgent string
-	// HTTPClient defaults to a client with a 30 s timeout per request.
+	// HTTPClient defaults to a client with RequestTimeout per request.
 	HTTPClient *http.Client
+	// RequestTimeout bounds one HTTP request (default 30 s); a request past it is retried like
+	// a dropped connection.
+	RequestTimeout time.Duration
 	// Retry bounds retries; the zero value means DefaultRetryPolicy.
 	Retry RetryPolicy
 	// Now is the clock for token lifetimes and TOTP steps; nil means time.Now.
@@ -90,7 +93,11 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{cfg: cfg, base: base, http: cfg.HTTPClient, now: cfg.Now, retry: cfg.Retry, signAlg: alg,
 		users: map[string]*userState{}}
 	if c.http == nil {
-		c.http = &http.Client{Timeout: 30 * time.Second}
+		timeout := cfg.RequestTimeout
+		if timeout <= 0 {
+			timeout = 30 * time.Second
+		}
+		c.http = &http.Client{Timeout: timeout}
 	}
 	if c.now == nil {
 		c.now = time.Now

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -25,6 +26,9 @@ const (
 	envSigningAlg   = "AUTH0MFA_CLIENT_ASSERTION_SIGNING_ALG"
 	envBaseURL      = "AUTH0MFA_BASE_URL"
 )
+
+// requestTimeout bounds each HTTP request to Auth0; tests lower it to exercise timeouts.
+var requestTimeout = 30 * time.Second
 
 // getenv is a variable so tests can run in parallel without touching the process environment.
 var getenv = os.Getenv
@@ -118,6 +122,7 @@ func buildClient(ctx context.Context, cfg providerModel, version, tfVersion stri
 	mcfg.Domain, mcfg.ClientID, mcfg.ClientSecret, mcfg.SigningAlg, mcfg.BaseURL = domain, clientID, secret, alg, baseURL
 	mcfg.UserAgent = userAgent(version, tfVersion)
 	mcfg.TOTPStore = totp.DefaultStore()
+	mcfg.RequestTimeout = requestTimeout
 	mcfg.Log = func(ctx context.Context, msg string, fields map[string]any) { tflog.Debug(ctx, msg, fields) }
 	client, err := mfaapi.New(mcfg)
 	if err != nil {
