@@ -128,3 +128,9 @@ func loginHCL(username, password string, extra ...string) string {
 	}
 	return s + "  }\n"
 }
+
+func loginOf(username, password string) mfaapi.Login {
+	return mfaapi.Login{Username: username, Password: password}
+}
+
+func stepUpNone() mfaapi.StepUp { return mfaapi.StepUp{} }

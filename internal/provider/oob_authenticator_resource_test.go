@@ -198,34 +198,6 @@ func TestAccOOBAuthenticator_commandChangeIsInPlace(t *testing.T) {
 	})
 }
 
-func TestAccOOBAuthenticator_planTimeErrors(t *testing.T) {
-	env := newAccEnv(t)
-	cmd := "  " + codeCommand(env) + "\n"
-	for name, tc := range map[string]struct{ body, want string }{
-		"invalid phone number":         {"  channel = \"sms\"\n  phone_number = \"555-1234\"\n" + cmd, `E.164`},
-		"phone with the email channel": {"  channel = \"email\"\n  phone_number = \"+15551230301\"\n" + cmd, `phone_number applies to the sms and voice`},
-		"sms without a phone":          {"  channel = \"sms\"\n" + cmd, `set phone_number in E.164`},
-		"missing command":              {"  channel = \"sms\"\n  phone_number = \"+15551230302\"\n", `Set binding_code_command`},
-		"empty command":                {"  channel = \"sms\"\n  phone_number = \"+15551230303\"\n  binding_code_command = []\n", `at least 1`},
-		"unknown channel":              {"  channel = \"pigeon\"\n" + cmd, `value must be one of`},
-		"bad email":                    {"  channel = \"email\"\n  email = \"not an email\"\n" + cmd, `plain email address`},
-		"push with a phone":            {"  channel = \"auth0\"\n  phone_number = \"+15551230304\"\n", `remove phone_number\s+and email`},
-	} {
-		t.Run(name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProviders,
-				Steps: []resource.TestStep{{
-					Config: oobConfig(env, env.username, env.password, tc.body), PlanOnly: true,
-					ExpectError: regexp.MustCompile(tc.want),
-				}},
-			})
-		})
-	}
-	if env.tenant != nil && env.tenant.Stats()["POST /mfa/associate"] != 0 {
-		t.Fatal("plan-time errors must not reach the tenant")
-	}
-}
-
 // Failures after associate: each is reported clearly and leaves no pending enrollment, because
 // the user has an OTP factor to pass MFA with and the provider removes what it created.
 func TestAccOOBAuthenticator_confirmationFailures(t *testing.T) {

@@ -1,0 +1,107 @@
+package provider
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator/emutest"
+)
+
+// badInput is one refused input: where it is written, the phase that reports it, and what the
+// diagnostic says. The same table is published in docs/guides/reliability.md.
+type badInput struct {
+	name  string
+	phase string // "plan" (validate/plan: before anything is applied), "apply", or "import"
+	hcl   string // provider block extras and resource/data blocks; {P} is the provider block
+	id    string // for phase "import": the import ID
+	want  string
+}
+
+func badInputs(env *accEnv) []badInput {
+	login := loginHCL(emutest.Username, emutest.Password)
+	otp := func(loginBlock string) string {
+		return "resource \"auth0mfa_otp_authenticator\" \"test\" {\n" + loginBlock + "}\n"
+	}
+	oob := func(body string) string {
+		return "resource \"auth0mfa_oob_authenticator\" \"test\" {\n" + login + body + "}\n"
+	}
+	ds := func(loginBlock string) string {
+		return "data \"auth0mfa_authenticators\" \"test\" {\n" + loginBlock + "}\n"
+	}
+	cmd := "  " + codeCommand(env) + "\n"
+	prov := func(attrs string) string {
+		return "provider \"auth0mfa\" {\n" + attrs + "}\n" + otp(login)
+	}
+	base := "  domain = \"" + env.domain + "\"\n  base_url = \"" + env.baseURL + "\"\n  client_id = \"" + env.clientID + "\"\n"
+	secret := "  client_secret = \"" + env.secret + "\"\n"
+	return []badInput{
+		{"provider: domain with https://", "plan", prov(secret + "  domain = \"https://t.example.com\"\n  client_id = \"c\"\n"), "", `bare host name`},
+		{"provider: empty domain", "plan", prov(secret + "  domain = \"\"\n  client_id = \"c\"\n"), "", `must not be empty`},
+		{"provider: blank client_id", "plan", prov(secret + "  domain = \"t.example.com\"\n  client_id = \"  \"\n"), "", `must not be empty or only white space`},
+		{"provider: empty client_secret", "plan", prov(base + "  client_secret = \"\"\n"), "", `must not be empty or only white space`},
+		{"provider: base_url without a scheme", "plan", prov(secret + "  domain = \"t.example.com\"\n  client_id = \"c\"\n  base_url = \"t.example.com\"\n"), "", `must look like https://`},
+		{"provider: base_url with a path", "plan", prov(secret + "  domain = \"t.example.com\"\n  client_id = \"c\"\n  base_url = \"https://t.example.com/api\"\n"), "", `without a path`},
+		{"provider: http to a non-loopback host", "plan", prov(secret + "  domain = \"t.example.com\"\n  client_id = \"c\"\n  base_url = \"http://t.example.com\"\n"), "", `not loopback`},
+		{"provider: unsupported signing algorithm", "plan", prov(secret + "  domain = \"t.example.com\"\n  client_id = \"c\"\n  client_assertion_signing_alg = \"HS256\"\n"), "", `value must be one of`},
+		{"provider: malformed PEM", "plan", prov("  domain = \"t.example.com\"\n  client_id = \"c\"\n  client_assertion_private_key = \"-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----\"\n"), "", `no readable RSA private key`},
+		{"provider: secret and private key together", "plan", prov(secret + "  domain = \"t.example.com\"\n  client_id = \"c\"\n  client_assertion_private_key = \"x\"\n"), "", `cannot be specified when`},
+		{"provider: wrong client secret", "apply", prov(base + "  client_secret = \"wrong-secret\"\n"), "", `rejected the application's credentials`},
+		{"login: empty username", "plan", "{P}" + otp(loginHCL("", "pw")), "", `must not be empty`},
+		{"login: white-space username", "plan", "{P}" + otp(loginHCL("   ", "pw")), "", `must not be empty or only white space`},
+		{"login: empty password", "plan", "{P}" + otp(loginHCL("u@example.com", "")), "", `must not be empty`},
+		{"login: realm that is no connection name", "plan", "{P}" + otp(loginHCL("u@example.com", "pw", `realm = "my realm"`)), "", `database connection name`},
+		{"login: otp_secret that is not base32", "plan", "{P}" + otp(loginHCL("u@example.com", "pw", `otp_secret = "not base32!"`)), "", `not valid base32`},
+		{"login: empty otp_secret", "plan", "{P}" + otp(loginHCL("u@example.com", "pw", `otp_secret = ""`)), "", `not valid base32`},
+		{"login: wrong password", "apply", "{P}" + otp(loginHCL(emutest.Username, "wrong-password")), "", `rejected the username or password`},
+		{"otp: a second factor without a way to pass MFA", "apply", "{P}" + otp(loginHCL("enrolled@example.com", "pw-enrolled@example.com")), "", `set login.otp_secret`},
+		{"oob: invalid phone number", "plan", "{P}" + oob("  channel = \"sms\"\n  phone_number = \"555-1234\"\n"+cmd), "", `E.164`},
+		{"oob: phone number with the email channel", "plan", "{P}" + oob("  channel = \"email\"\n  phone_number = \"+15551230301\"\n"+cmd), "", `phone_number applies to the sms and voice`},
+		{"oob: sms without a phone number", "plan", "{P}" + oob("  channel = \"sms\"\n"+cmd), "", `set phone_number in E.164`},
+		{"oob: missing binding_code_command", "plan", "{P}" + oob("  channel = \"sms\"\n  phone_number = \"+15551230302\"\n"), "", `Set binding_code_command`},
+		{"oob: empty binding_code_command", "plan", "{P}" + oob("  channel = \"sms\"\n  phone_number = \"+15551230303\"\n  binding_code_command = []\n"), "", `at least 1`},
+		{"oob: blank argv element", "plan", "{P}" + oob("  channel = \"sms\"\n  phone_number = \"+15551230303\"\n  binding_code_command = [\"\"]\n"), "", `must not be empty`},
+		{"oob: unknown channel", "plan", "{P}" + oob("  channel = \"pigeon\"\n"+cmd), "", `value must be one of`},
+		{"oob: email that is no address", "plan", "{P}" + oob("  channel = \"email\"\n  email = \"not an email\"\n"+cmd), "", `plain email address`},
+		{"oob: push with a phone number", "plan", "{P}" + oob("  channel = \"auth0\"\n  phone_number = \"+15551230304\"\n"), "", `remove phone_number`},
+		{"data source: blank username", "plan", "{P}" + ds(loginHCL(" ", "pw")), "", `must not be empty or only white space`},
+		{"data source: bad realm", "plan", "{P}" + ds(loginHCL("u@example.com", "pw", `realm = "-bad-"`)), "", `database connection name`},
+		{"data source: wrong password", "plan", "{P}" + ds(loginHCL(emutest.Username, "wrong-password")), "", `rejected the username or password`},
+		{"import: not an import ID", "import", "{P}" + otp(login), "nonsense", `is not valid`},
+		{"import: an sms id into the OTP resource", "import", "{P}" + otp(login), "u@example.com:sms|dev_abc", `this resource manages totp`},
+		{"import: no authenticator id", "import", "{P}" + otp(login), "u@example.com:", `is not valid`},
+		{"import: realm that is no connection name", "import", "{P}" + otp(login), "bad realm/u@example.com:totp|dev_abc", `not an Auth0 connection name`},
+	}
+}
+
+func TestAccBadInputs(t *testing.T) {
+	env := newAccEnv(t)
+	tn := env.emulatorOnly(t)
+	// A user who already has a factor, for the "second factor without a way to pass MFA" case.
+	u, pw := env.addUser(t, "enrolled@example.com")
+	if _, err := env.client(t).Session(loginOf(u, pw)).EnrollOTP(testCtx(t), stepUpNone()); err != nil {
+		t.Fatal(err)
+	}
+	cases := badInputs(env)
+	if len(cases) < 25 {
+		t.Fatalf("the table must hold at least 25 bad inputs, it holds %d", len(cases))
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := regexp.MustCompile(`\{P\}`).ReplaceAllLiteralString(tc.hcl, env.providerBlock())
+			before := tenantFactorCount(t, tn)
+			step := resource.TestStep{Config: cfg, ExpectError: wrapped(tc.want)}
+			switch tc.phase {
+			case "plan":
+				step.PlanOnly = true
+			case "import":
+				step = resource.TestStep{Config: cfg, ResourceName: otpAddr, ImportState: true, ImportStateId: tc.id, ExpectError: wrapped(tc.want)}
+			}
+			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: []resource.TestStep{step}})
+			if after := tenantFactorCount(t, tn); after != before {
+				t.Fatalf("a refused input changed the tenant (%d -> %d authenticators)", before, after)
+			}
+		})
+	}
+}
