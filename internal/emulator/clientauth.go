@@ -111,6 +111,7 @@ func (s *Server) checkSecret(id, secret string) (*client, *apiError) {
 // registered key with RS256, RS384 or PS256; iss = sub = client_id; aud = https://{domain}/;
 // exp at most 5 minutes ahead; iat/nbf with 10 s skew; jti unique.
 func (s *Server) checkAssertion(raw, clientIDParam string) (*client, *apiError) {
+	s.secret(raw) // an assertion is a bearer credential until it expires
 	if len(raw) > assertionMaxBytes {
 		return nil, invalidClient("client_assertion is longer than 2048 bytes.")
 	}

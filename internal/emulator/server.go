@@ -49,8 +49,8 @@ type Option func(*Server)
 // WithClock replaces the wall clock (the control API's offset is added on top).
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.wallClock = now } }
 
-// WithSecretRecorder receives every secret value the tenant issues: mfa_tokens, access
-// tokens, oob_codes, binding codes, TOTP secrets and recovery codes.
+// WithSecretRecorder receives every secret value the tenant issues or receives: mfa_tokens,
+// access tokens, oob_codes, binding codes, TOTP secrets, recovery codes and client assertions.
 func WithSecretRecorder(record func(string)) Option { return func(s *Server) { s.onSecret = record } }
 
 // secret passes an issued secret to the recorder and returns it.
