@@ -38,6 +38,14 @@ func TestMain(m *testing.M) {
 // bindingHelper is a binding_code_command for situations a plain command cannot make: "expire"
 // moves the emulator's clock past the code's 5-minute life and then prints the code.
 func bindingHelper(mode, base, to string) int {
+	if mode == "advance" {
+		// "advance URL SECONDS": move the tenant's clock (between two resources of one apply).
+		resp, err := http.Post(base+"/_emulator/clock", "application/json", strings.NewReader(`{"advance_seconds": `+to+`}`))
+		if err != nil || resp.StatusCode != http.StatusOK {
+			return 1
+		}
+		return 0
+	}
 	if mode != "expire" {
 		return 2
 	}

@@ -30,6 +30,10 @@ const (
 // requestTimeout bounds each HTTP request to Auth0; tests lower it to exercise timeouts.
 var requestTimeout = 30 * time.Second
 
+// clock is the provider's time (token lifetimes, TOTP steps); tests make it follow the
+// emulator's, as a real client's follows a real tenant's.
+var clock = time.Now
+
 // getenv is a variable so tests can run in parallel without touching the process environment.
 var getenv = os.Getenv
 
@@ -123,6 +127,7 @@ func buildClient(ctx context.Context, cfg providerModel, version, tfVersion stri
 	mcfg.UserAgent = userAgent(version, tfVersion)
 	mcfg.TOTPStore = totp.DefaultStore()
 	mcfg.RequestTimeout = requestTimeout
+	mcfg.Now = clock
 	mcfg.Log = func(ctx context.Context, msg string, fields map[string]any) { tflog.Debug(ctx, msg, fields) }
 	client, err := mfaapi.New(mcfg)
 	if err != nil {
