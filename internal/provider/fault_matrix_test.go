@@ -59,7 +59,7 @@ func runFaultCell(t *testing.T, endpoint, phase string, fault emulator.Fault) {
 	tn := env.emulatorOnly(t)
 	fault.Endpoint = endpoint
 	inject := func() { tn.InjectFault(fault) }
-	clear := func() {
+	clearFault := func() {
 		// A fault that never happened would make the cell pass without testing anything.
 		if n := tn.PendingFaults(); n > 0 {
 			t.Errorf("%d injected %s request(s) never happened in the %s run", n, endpoint, phase)
@@ -82,20 +82,20 @@ func runFaultCell(t *testing.T, endpoint, phase string, fault emulator.Fault) {
 	case "create":
 		steps = []resource.TestStep{
 			{PreConfig: inject, Config: cfg},
-			{PreConfig: clear, Config: cfg, ConfigPlanChecks: emptyPlan, ConfigStateChecks: []statecheck.StateCheck{
+			{PreConfig: clearFault, Config: cfg, ConfigPlanChecks: emptyPlan, ConfigStateChecks: []statecheck.StateCheck{
 				exact(factors), checkActiveAtTenant(env, addr, env.username, env.password)}},
 		}
 	case "refresh":
 		steps = []resource.TestStep{
 			{Config: cfg},
 			{PreConfig: inject, Config: cfg, ConfigPlanChecks: emptyPlan},
-			{PreConfig: clear, Config: cfg, ConfigPlanChecks: emptyPlan, ConfigStateChecks: []statecheck.StateCheck{exact(factors)}},
+			{PreConfig: clearFault, Config: cfg, ConfigPlanChecks: emptyPlan, ConfigStateChecks: []statecheck.StateCheck{exact(factors)}},
 		}
 	case "destroy":
 		steps = []resource.TestStep{
 			{Config: cfg},
 			{PreConfig: inject, Config: empty},
-			{PreConfig: clear, Config: empty, ConfigPlanChecks: emptyPlan, ConfigStateChecks: []statecheck.StateCheck{exact(0)}},
+			{PreConfig: clearFault, Config: empty, ConfigPlanChecks: emptyPlan, ConfigStateChecks: []statecheck.StateCheck{exact(0)}},
 		}
 	}
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: steps})

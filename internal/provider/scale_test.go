@@ -52,7 +52,7 @@ resource "auth0mfa_oob_authenticator" "sms" {
 			ConfigStateChecks: []statecheck.StateCheck{
 				checkActiveAtTenant(env, "auth0mfa_oob_authenticator.sms", env.username, env.password),
 				stateFunc(func(*tfjsonState) error {
-					if d := tn.Now().Sub(time.Now()); d < 10*time.Minute {
+					if d := time.Until(tn.Now()); d < 10*time.Minute {
 						return fmt.Errorf("the clock did not move (%v)", d)
 					}
 					if tn.Stats()["POST /oauth/token"] == logins {

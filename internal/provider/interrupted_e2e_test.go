@@ -1,0 +1,111 @@
+//go:build unix
+
+package provider
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator/emutest"
+)
+
+// TestAccInterruptedApply kills terraform (SIGKILL, provider included) between associate and
+// confirm of a user's first factor. The next apply converges: it enrolls the factor and sweeps
+// the unconfirmed leftover, so the tenant holds exactly what state knows.
+func TestAccInterruptedApply(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	tn := emutest.Start(t, emutest.Config())
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-auth0mfa"), "github.com/auth0mfa/terraform-provider-auth0mfa").CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	rc := filepath.Join(dir, "terraformrc")
+	_ = os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"auth0mfa/auth0mfa\" = %q\n  }\n  direct {}\n}\n", bin)), 0o600)
+	work := filepath.Join(dir, "work")
+	_ = os.MkdirAll(work, 0o700)
+	config := func(command string) {
+		main := fmt.Sprintf(`terraform {
+  required_providers {
+    auth0mfa = { source = "auth0mfa/auth0mfa" }
+  }
+}
+provider "auth0mfa" {
+  domain        = %q
+  base_url      = %q
+  client_id     = %q
+  client_secret = %q
+}
+resource "auth0mfa_oob_authenticator" "sms" {
+  login = {
+    username = %q
+    password = %q
+  }
+  channel              = "sms"
+  phone_number         = "+15551231001"
+  binding_code_command = %s
+}
+`, emutest.Domain, tn.URL, emutest.ClientID, emutest.ClientSecret, emutest.Username, emutest.Password, command)
+		if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(main), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	terraform := func(args ...string) *exec.Cmd {
+		cmd := exec.Command("terraform", args...)
+		cmd.Dir = work
+		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1")
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		return cmd
+	}
+
+	// 1. An apply whose binding command hangs, killed once Auth0 has the pending enrollment.
+	config(hclList("sleep", "600"))
+	apply := terraform("apply", "-auto-approve", "-input=false", "-no-color")
+	if err := apply.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for tn.Stats()["POST /mfa/associate"] == 0 {
+		if time.Now().After(deadline) {
+			_ = syscall.Kill(-apply.Process.Pid, syscall.SIGKILL)
+			t.Fatal("the apply never reached associate")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond) // the binding command is running now
+	_ = syscall.Kill(-apply.Process.Pid, syscall.SIGKILL)
+	_ = apply.Wait()
+	list, _ := tn.Authenticators(emutest.Username)
+	if len(list) == 0 || list[0].Active {
+		t.Fatalf("expected the interrupted enrollment pending at the tenant: %+v", list)
+	}
+
+	// 2. The next apply, with a working command, converges and sweeps the leftover.
+	config(hclList(emulatorBin, "code", "--url", tn.URL))
+	if out, err := terraform("apply", "-auto-approve", "-input=false", "-no-color").CombinedOutput(); err != nil {
+		t.Fatalf("the apply after the interruption failed: %v\n%s", err, out)
+	}
+	list, _ = tn.Authenticators(emutest.Username)
+	for _, a := range list {
+		if !a.Active {
+			t.Fatalf("the interrupted enrollment was not swept: %+v", list)
+		}
+	}
+	if len(list) != 3 { // sms, its voice twin, recovery code
+		t.Fatalf("want exactly the new factor, its twin and the recovery code: %+v", list)
+	}
+	plan := terraform("plan", "-detailed-exitcode", "-input=false", "-no-color")
+	if out, err := plan.CombinedOutput(); err != nil {
+		t.Fatalf("the plan after convergence is not empty: %v\n%s", err, out)
+	}
+	if out, err := terraform("destroy", "-auto-approve", "-input=false", "-no-color").CombinedOutput(); err != nil {
+		t.Fatalf("destroy: %v\n%s", err, out)
+	}
+}
