@@ -26,19 +26,13 @@ func (s *Server) handleAssociate(w http.ResponseWriter, r *http.Request) {
 	// Open question 6: associate is documented as JSON; we also take a form body and a plain
 	// string oob_channels (an old docs example), since rejecting them would only hide bugs
 	// elsewhere. client_id/secret are optional here, as four official SDKs omit them.
-	p, err := readParams(r)
-	if err != nil {
-		writeAPIError(w, asAPIError(err))
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	resp, aerr := s.associate(r, p)
-	if aerr != nil {
-		writeAPIError(w, aerr)
-		return
-	}
-	writeJSON(w, http.StatusOK, resp)
+	s.serveLocked(w, r, func(p params) (any, *apiError) {
+		resp, aerr := s.associate(r, p)
+		if aerr != nil {
+			return nil, aerr
+		}
+		return resp, nil
+	})
 }
 
 func (s *Server) associate(r *http.Request, p params) (*associateResponse, *apiError) {

@@ -14,19 +14,13 @@ type challengeResponse struct {
 // handleChallenge sends a challenge for an active factor. The mfa_token travels in the body,
 // with client authentication, and the body may be JSON or a form (auth0.net sends a form).
 func (s *Server) handleChallenge(w http.ResponseWriter, r *http.Request) {
-	p, err := readParams(r)
-	if err != nil {
-		writeAPIError(w, asAPIError(err))
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	resp, aerr := s.challenge(r, p)
-	if aerr != nil {
-		writeAPIError(w, aerr)
-		return
-	}
-	writeJSON(w, http.StatusOK, resp)
+	s.serveLocked(w, r, func(p params) (any, *apiError) {
+		resp, aerr := s.challenge(r, p)
+		if aerr != nil {
+			return nil, aerr
+		}
+		return resp, nil
+	})
 }
 
 func (s *Server) challenge(r *http.Request, p params) (*challengeResponse, *apiError) {

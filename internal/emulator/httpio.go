@@ -162,3 +162,21 @@ func bearerToken(r *http.Request) string {
 	}
 	return strings.TrimSpace(tok)
 }
+
+// serveLocked answers a JSON endpoint: read the body, act under the tenant's lock, write the
+// answer or Auth0's error.
+func (s *Server) serveLocked(w http.ResponseWriter, r *http.Request, act func(params) (any, *apiError)) {
+	p, err := readParams(r)
+	if err != nil {
+		writeAPIError(w, asAPIError(err))
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	resp, aerr := act(p)
+	if aerr != nil {
+		writeAPIError(w, aerr)
+		return
+	}
+	writeJSON(w, http.StatusOK, resp)
+}

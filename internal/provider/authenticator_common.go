@@ -3,6 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -15,6 +18,63 @@ import (
 )
 
 // The CRUD steps both authenticator resources share.
+
+// authenticatorCommon is what the shared steps need from a resource model.
+type authenticatorCommon struct {
+	login    *loginModel
+	id       string
+	active   *types.Bool
+	timeouts timeouts.Value
+}
+
+// authenticatorModel is a resource model (as a pointer) that exposes its common part.
+type authenticatorResourceModel[M any] interface {
+	*M
+	common() authenticatorCommon
+}
+
+// readResource refreshes an authenticator resource of model M (see readAuthenticator).
+func readResource[M any, P authenticatorResourceModel[M]](ctx context.Context, data *providerData, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state M
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || data == nil {
+		return
+	}
+	c := P(&state).common()
+	readAuthenticator(ctx, data.client, c.login, c.id, c.active, resp)
+	if resp.Diagnostics.HasError() || resp.State.Raw.IsNull() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// updateStateOnly stores the plan: the in-place changes of these resources change how the
+// provider logs in or reads codes, never the factor, so nothing is sent to Auth0.
+func updateStateOnly[M any](ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan M
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// deleteResource deletes an authenticator resource within its delete timeout, passing MFA as
+// stepUp says for that model.
+func deleteResource[M any, P authenticatorResourceModel[M]](ctx context.Context, data *providerData, req resource.DeleteRequest,
+	resp *resource.DeleteResponse, defaultTimeout time.Duration, stepUp func(P) mfaapi.StepUp) {
+	var state M
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || data == nil {
+		return
+	}
+	c := P(&state).common()
+	timeout, diags := c.timeouts.Delete(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	deleteAuthenticator(ctx, data.client, c.login, c.id, stepUp(&state), &resp.Diagnostics)
+}
 
 func configureData(raw any, diags *diag.Diagnostics) *providerData {
 	if raw == nil {

@@ -22,22 +22,9 @@ func TestAccInterruptedApply(t *testing.T) {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
 	tn := emutest.Start(t, emutest.Config())
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "bin")
-	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-auth0mfa"), "github.com/auth0mfa/terraform-provider-auth0mfa").CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
-	rc := filepath.Join(dir, "terraformrc")
-	_ = os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"auth0mfa/auth0mfa\" = %q\n  }\n  direct {}\n}\n", bin)), 0o600)
-	work := filepath.Join(dir, "work")
-	_ = os.MkdirAll(work, 0o700)
+	work, tfEnv := e2eWorkspace(t)
 	config := func(command string) {
-		main := fmt.Sprintf(`terraform {
-  required_providers {
-    auth0mfa = { source = "auth0mfa/auth0mfa" }
-  }
-}
-provider "auth0mfa" {
+		main := requiredProviders + fmt.Sprintf(`provider "auth0mfa" {
   domain        = %q
   base_url      = %q
   client_id     = %q
@@ -60,7 +47,7 @@ resource "auth0mfa_oob_authenticator" "sms" {
 	terraform := func(args ...string) *exec.Cmd {
 		cmd := exec.Command("terraform", args...)
 		cmd.Dir = work
-		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1")
+		cmd.Env = tfEnv
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 		return cmd
 	}

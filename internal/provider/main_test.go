@@ -83,3 +83,29 @@ func hclList(argv ...string) string {
 }
 
 var _ = testing.Short
+
+// e2eWorkspace builds the provider binary and a CLI config whose dev_overrides use it, for
+// tests that run terraform as a user does (a separate provider process). It returns the
+// working directory and the environment for terraform commands.
+func e2eWorkspace(t *testing.T) (work string, env []string) {
+	t.Helper()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-auth0mfa"), "github.com/auth0mfa/terraform-provider-auth0mfa")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	rc := filepath.Join(dir, "terraformrc")
+	cfg := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"auth0mfa/auth0mfa\" = %q\n  }\n  direct {}\n}\n", bin)
+	if err := os.WriteFile(rc, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	work = filepath.Join(dir, "work")
+	if err := os.MkdirAll(work, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return work, append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1")
+}
+
+// requiredProviders is the terraform block that maps auth0mfa to the dev override.
+const requiredProviders = "terraform {\n  required_providers {\n    auth0mfa = { source = \"auth0mfa/auth0mfa\" }\n  }\n}\n"

@@ -268,47 +268,24 @@ func channelTitle(channel string) string {
 }
 
 func (r *oobAuthenticatorResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state oobAuthenticatorModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || r.data == nil {
-		return
-	}
-	readAuthenticator(ctx, r.data.client, state.Login, state.ID.ValueString(), &state.Active, resp)
-	if resp.Diagnostics.HasError() || resp.State.Raw.IsNull() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readResource[oobAuthenticatorModel](ctx, r.data, req, resp)
 }
 
 // Update only changes binding_code_command or how the provider logs in: nothing is sent to Auth0.
 func (r *oobAuthenticatorResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan oobAuthenticatorModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	updateStateOnly[oobAuthenticatorModel](ctx, req, resp)
 }
 
 // Delete passes MFA with login.otp_secret or, failing that, with this very factor through its
 // own command (or push), then deletes. Auth0 deletes the companion too; a companion already
 // gone, or this factor already gone, is not an error.
 func (r *oobAuthenticatorResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state oobAuthenticatorModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || r.data == nil {
-		return
-	}
-	timeout, diags := state.Timeouts.Delete(ctx, oobDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	id := state.ID.ValueString()
-	up := mfaapi.StepUp{}
-	if fetch := r.fetcher(ctx, &state); fetch != nil || state.Channel.ValueString() == channelPush {
-		up.OOB = r.data.client.OOBStepUp(id, fetch)
-	}
-	deleteAuthenticator(ctx, r.data.client, state.Login, id, up, &resp.Diagnostics)
+	deleteResource(ctx, r.data, req, resp, oobDeleteTimeout, func(m *oobAuthenticatorModel) mfaapi.StepUp {
+		if fetch := r.fetcher(ctx, m); fetch != nil || m.Channel.ValueString() == channelPush {
+			return mfaapi.StepUp{OOB: r.data.client.OOBStepUp(m.ID.ValueString(), fetch)}
+		}
+		return mfaapi.StepUp{}
+	})
 }
 
 func (r *oobAuthenticatorResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -330,4 +307,8 @@ func stringListOrEmpty(vals []string) types.List {
 		return empty
 	}
 	return stringList(vals)
+}
+
+func (m *oobAuthenticatorModel) common() authenticatorCommon {
+	return authenticatorCommon{login: m.Login, id: m.ID.ValueString(), active: &m.Active, timeouts: m.Timeouts}
 }

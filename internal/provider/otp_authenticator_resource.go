@@ -125,43 +125,26 @@ func (r *otpAuthenticatorResource) Create(ctx context.Context, req resource.Crea
 }
 
 func (r *otpAuthenticatorResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state otpAuthenticatorModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || r.data == nil {
-		return
-	}
-	readAuthenticator(ctx, r.data.client, state.Login, state.ID.ValueString(), &state.Active, resp)
-	if resp.Diagnostics.HasError() || resp.State.Raw.IsNull() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readResource[otpAuthenticatorModel](ctx, r.data, req, resp)
 }
 
 // Update only ever changes login.password or login.otp_secret (everything else replaces), which
 // change how the provider logs in, not the factor: nothing is sent to Auth0.
 func (r *otpAuthenticatorResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan otpAuthenticatorModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	updateStateOnly[otpAuthenticatorModel](ctx, req, resp)
 }
 
+// Delete passes MFA with the factor's own secret (or login.otp_secret).
 func (r *otpAuthenticatorResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state otpAuthenticatorModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || r.data == nil {
-		return
-	}
-	timeout, diags := state.Timeouts.Delete(ctx, otpDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	deleteAuthenticator(ctx, r.data.client, state.Login, state.ID.ValueString(),
-		mfaapi.StepUp{OTPSecrets: []string{state.Secret.ValueString()}}, &resp.Diagnostics)
+	deleteResource(ctx, r.data, req, resp, otpDeleteTimeout, func(m *otpAuthenticatorModel) mfaapi.StepUp {
+		return mfaapi.StepUp{OTPSecrets: []string{m.Secret.ValueString()}}
+	})
 }
 
 func (r *otpAuthenticatorResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importAuthenticator(ctx, req.ID, resp, "totp")
+}
+
+func (m *otpAuthenticatorModel) common() authenticatorCommon {
+	return authenticatorCommon{login: m.Login, id: m.ID.ValueString(), active: &m.Active, timeouts: m.Timeouts}
 }

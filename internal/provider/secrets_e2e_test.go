@@ -43,23 +43,10 @@ func TestAccSecretsStayOutOfOutput(t *testing.T) {
 		PublicKeyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub})), GrantTypes: emulator.AllGrantTypes})
 	tn := emutest.Start(t, cfg, emulator.WithSecretRecorder(record))
 
+	work, tfEnv := e2eWorkspace(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "bin")
-	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-auth0mfa"), "github.com/auth0mfa/terraform-provider-auth0mfa").CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
-	rc := filepath.Join(dir, "terraformrc")
-	_ = os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"auth0mfa/auth0mfa\" = %q\n  }\n  direct {}\n}\n", bin)), 0o600)
-	work := filepath.Join(dir, "work")
-	_ = os.MkdirAll(work, 0o700)
 	logPath := filepath.Join(dir, "trace.log")
-	main := fmt.Sprintf(`
-terraform {
-  required_providers {
-    auth0mfa = { source = "auth0mfa/auth0mfa" }
-  }
-}
-
+	main := requiredProviders + fmt.Sprintf(`
 provider "auth0mfa" {
   domain   = %q
   base_url = %q
@@ -111,8 +98,7 @@ data "auth0mfa_authenticators" "all" {
 		t.Helper()
 		cmd := exec.Command("terraform", args...)
 		cmd.Dir = work
-		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_LOG=TRACE", "TF_LOG_PATH="+logPath, "TF_IN_AUTOMATION=1",
-			"AUTH0MFA_CLIENT_SECRET="+emutest.ClientSecret)
+		cmd.Env = append(tfEnv, "TF_LOG=TRACE", "TF_LOG_PATH="+logPath, "AUTH0MFA_CLIENT_SECRET="+emutest.ClientSecret)
 		start := time.Now()
 		out, err := cmd.CombinedOutput()
 		t.Logf("terraform %s: %s", args[0], time.Since(start).Round(time.Millisecond))
