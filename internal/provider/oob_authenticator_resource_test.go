@@ -203,12 +203,14 @@ func TestAccOOBAuthenticator_commandChangeIsInPlace(t *testing.T) {
 func TestAccOOBAuthenticator_confirmationFailures(t *testing.T) {
 	self, _ := os.Executable()
 	const phone = "+15551230401"
-	for name, tc := range map[string]struct{ command, want string }{
-		"prints garbage":   {hclList("sh", "-c", "echo 'your code is 123456'"), `(?s)not a binding code.*not shown`},
-		"exits 1":          {hclList("sh", "-c", "echo 'inbox unavailable' >&2; exit 1"), `(?s)did not print the code.*exited with an error \(exit\s+status 1\); stderr: inbox\s+unavailable`},
-		"times out":        {hclList("sleep", "30"), `(?s)no binding code before the create timeout`},
-		"wrong code":       {hclList("printf", "000000"), `(?s)refused the code.*Invalid binding_code\.`},
-		"expired oob_code": {"", `oob_code is expired`},
+	// Commands that keep failing are retried until the (short) create timeout; the others fail
+	// at once and get time to spare on a loaded machine.
+	for name, tc := range map[string]struct{ command, want, timeout string }{
+		"prints garbage":   {hclList("sh", "-c", "echo 'your code is 123456'"), `(?s)not a binding code.*not shown`, "4s"},
+		"exits 1":          {hclList("sh", "-c", "echo 'inbox unavailable' >&2; exit 1"), `(?s)did not print the code.*exited with an error \(exit\s+status 1\); stderr: inbox\s+unavailable`, "4s"},
+		"times out":        {hclList("sleep", "30"), `(?s)no binding code before the create timeout`, "4s"},
+		"wrong code":       {hclList("printf", "000000"), `(?s)refused the code.*Invalid binding_code\.`, "60s"},
+		"expired oob_code": {"", `oob_code is expired`, "60s"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			// Each case has its own tenant: the expiry case moves the tenant's clock.
@@ -222,7 +224,7 @@ func TestAccOOBAuthenticator_confirmationFailures(t *testing.T) {
 				t.Fatal(err)
 			}
 			otpSecret := fmt.Sprintf("otp_secret = %q", e.Association.Secret)
-			body := "  channel = \"sms\"\n  phone_number = \"" + phone + "\"\n  binding_code_command = " + tc.command + "\n  timeouts = { create = \"4s\" }\n"
+			body := "  channel = \"sms\"\n  phone_number = \"" + phone + "\"\n  binding_code_command = " + tc.command + "\n  timeouts = { create = \"" + tc.timeout + "\" }\n"
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
 				Steps: []resource.TestStep{{
