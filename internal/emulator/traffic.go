@@ -32,6 +32,9 @@ type Fault struct {
 	After bool `json:"after,omitempty"`
 	// Count is how many requests the fault applies to (default 1).
 	Count int `json:"count,omitempty"`
+	// Skip lets that many matching requests through before the fault applies (to hit, say, the
+	// second listing of an enrollment rather than the first).
+	Skip int `json:"skip,omitempty"`
 }
 
 // trafficControl counts requests and applies rate limits and faults. It has its own lock so a
@@ -89,6 +92,10 @@ func (t *trafficControl) admit(endpoint string, now time.Time) (limit, remaining
 	remaining = limit - w.used
 	for i, f := range t.faults {
 		if f.Endpoint == endpoint || f.Endpoint == "*" {
+			if f.Skip > 0 {
+				f.Skip--
+				continue
+			}
 			f.Count--
 			if f.Count <= 0 {
 				t.faults = append(t.faults[:i], t.faults[i+1:]...)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator"
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator/emutest"
 )
 
@@ -94,5 +95,77 @@ resource "auth0mfa_oob_authenticator" "sms" {
 	}
 	if out, err := terraform("destroy", "-auto-approve", "-input=false", "-no-color").CombinedOutput(); err != nil {
 		t.Fatalf("destroy: %v\n%s", err, out)
+	}
+}
+
+// TestAccInterruptedAfterConfirm kills terraform after Auth0 confirmed the factor and before
+// terraform saved state (the provider is held in its last listing). This pins today's
+// behaviour, a known gap: the user now has a confirmed factor whose secret died with the
+// process, so the next apply cannot pass MFA. It must fail with the clear instruction, leave
+// nothing pending, and keep the unrecorded factor (docs/guides/reliability.md says how to
+// recover). Making it converge needs the secret to outlive the process (a follow-up).
+func TestAccInterruptedAfterConfirm(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	tn := emutest.Start(t, emutest.Config())
+	work, tfEnv := e2eWorkspace(t)
+	main := requiredProviders + fmt.Sprintf(`provider "auth0mfa" {
+  domain        = %q
+  base_url      = %q
+  client_id     = %q
+  client_secret = %q
+}
+resource "auth0mfa_otp_authenticator" "otp" {
+  login = {
+    username = %q
+    password = %q
+  }
+}
+`, emutest.Domain, tn.URL, emutest.ClientID, emutest.ClientSecret, emutest.Username, emutest.Password)
+	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(main), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	terraform := func(args ...string) *exec.Cmd {
+		cmd := exec.Command("terraform", args...)
+		cmd.Dir, cmd.Env = work, tfEnv
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		return cmd
+	}
+	// The enrollment lists before associating and after confirming: hold the second listing.
+	tn.InjectFault(emulator.Fault{Endpoint: "GET /mfa/authenticators", Skip: 1, LatencyMS: 120000})
+	apply := terraform("apply", "-auto-approve", "-input=false", "-no-color")
+	if err := apply.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for tn.PendingFaults() > 0 {
+		if time.Now().After(deadline) {
+			_ = syscall.Kill(-apply.Process.Pid, syscall.SIGKILL)
+			t.Fatal("the apply never reached the listing after confirmation")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	_ = syscall.Kill(-apply.Process.Pid, syscall.SIGKILL)
+	_ = apply.Wait()
+	tn.ClearFaults()
+	list, _ := tn.Authenticators(emutest.Username)
+	if len(list) != 2 || !list[0].Active {
+		t.Fatalf("expected the confirmed factor (and recovery code) at the tenant: %+v", list)
+	}
+	orphan := list[0].ID
+
+	out, err := terraform("apply", "-auto-approve", "-input=false", "-no-color").CombinedOutput()
+	if err == nil || !wrapped("Set login.otp_secret to the secret of one of the user's OTP factors").Match(out) {
+		t.Fatalf("the next apply should stop with the instruction to pass MFA: %v\n%s", err, out)
+	}
+	list, _ = tn.Authenticators(emutest.Username)
+	if len(list) != 2 || list[0].ID != orphan {
+		t.Fatalf("want exactly the unrecorded factor and its recovery code, nothing new: %+v", list)
+	}
+	for _, a := range list {
+		if !a.Active {
+			t.Fatalf("pending enrollment at the tenant: %+v", a)
+		}
 	}
 }
