@@ -12,6 +12,8 @@ import (
 type Enrollment struct {
 	// ID is the new authenticator's id (the primary one: sms|…, not its voice twin).
 	ID string
+	// Name is Auth0's masked destination or device name, as listed after confirmation.
+	Name string
 	// CompanionIDs are authenticators Auth0 created with it (voice|… for sms|…, totp|… for push).
 	CompanionIDs  []string
 	Association   Association
@@ -92,7 +94,7 @@ func (s *Session) Enroll(ctx context.Context, req AssociateRequest, confirm Conf
 		}
 		switch {
 		case e.ID == "" && matches(a, req):
-			e.ID = a.ID
+			e.ID, e.Name = a.ID, a.Name
 		case a.AuthenticatorType != "recovery-code":
 			// Auth0 creates voice|X with sms|X and a totp with push; the recovery code
 			// activated with a first factor is not a companion.

@@ -107,8 +107,13 @@ func TestOOBEnrollmentThroughTheOutbox(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !strings.HasPrefix(e.ID, tc.channel+"|") || len(e.CompanionIDs) != tc.companions {
+			if !strings.HasPrefix(e.ID, tc.channel+"|") || len(e.CompanionIDs) != tc.companions || e.Name == "" {
 				t.Fatalf("enrollment %+v", e)
+			}
+			// One login, one list before and one after, one associate, one confirmation.
+			st := tn.Stats()
+			if st["GET /mfa/authenticators"] != 2 || st["POST /oauth/token"] != 2 || st["POST /mfa/associate"] != 1 {
+				t.Fatalf("requests: %v", st)
 			}
 		})
 	}

@@ -246,14 +246,7 @@ func (r *oobAuthenticatorResource) Create(ctx context.Context, req resource.Crea
 	plan.RecoveryCodes = stringList(e.RecoveryCodes)
 	plan.CompanionIDs = stringListOrEmpty(e.CompanionIDs)
 	plan.BarcodeURI = optionalString(e.Association.BarcodeURI)
-	plan.Name = types.StringNull()
-	if list, err := r.data.client.Session(login).List(ctx); err == nil {
-		for _, a := range list {
-			if a.ID == e.ID {
-				plan.Name = optionalString(a.Name)
-			}
-		}
-	}
+	plan.Name = optionalString(e.Name)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
