@@ -23,8 +23,8 @@ type Enrollment struct {
 }
 
 // EnrollError is an enrollment that failed after something may have been created. Orphans
-// are pending authenticators that could not be removed; the caller should remember them and
-// delete them once it can (see Session.DeletePending).
+// are pending authenticators that could not be removed; the user's next successful enrollment
+// sweeps them (see sweepStalePending).
 type EnrollError struct {
 	Err     error
 	Orphans []string
@@ -217,13 +217,6 @@ func (s *Session) sweepStalePending(ctx context.Context, before []Authenticator,
 		}
 	}
 	return swept
-}
-
-// DeletePending deletes authenticators left unconfirmed by an earlier failed enrollment and
-// returns those still left.
-func (s *Session) DeletePending(ctx context.Context, ids []string, up StepUp) []string {
-	defer s.lock()()
-	return s.deleteAll(ctx, ids, up)
 }
 
 // Delete deletes an authenticator (Auth0 deletes its companion too), passing MFA as needed.

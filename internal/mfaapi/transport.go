@@ -241,13 +241,9 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 			return t.Sub(now)
 		}
 	}
-	if h.Get("X-Ratelimit-Remaining") == "0" || h.Get("Retry-After") == "" {
-		if v := h.Get("X-Ratelimit-Reset"); v != "" {
-			if epoch, err := strconv.ParseInt(v, 10, 64); err == nil {
-				if d := time.Unix(epoch, 0).Sub(now); d > 0 {
-					return d
-				}
-			}
+	if epoch, err := strconv.ParseInt(h.Get("X-Ratelimit-Reset"), 10, 64); err == nil {
+		if d := time.Unix(epoch, 0).Sub(now); d > 0 {
+			return d
 		}
 	}
 	return 0

@@ -82,8 +82,6 @@ func hclList(argv ...string) string {
 	return "[" + strings.Join(q, ", ") + "]"
 }
 
-var _ = testing.Short
-
 // e2eWorkspace builds the provider binary and a CLI config whose dev_overrides use it, for
 // tests that run terraform as a user does (a separate provider process). It returns the
 // working directory and the environment for terraform commands.
