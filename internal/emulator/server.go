@@ -36,6 +36,10 @@ type Server struct {
 	// leaks use it).
 	onSecret func(string)
 
+	// latency delays every Auth0 endpoint's answer (not the control API's), like a network
+	// round trip to a real tenant (benchmarks).
+	latency time.Duration
+
 	// pushPollInterval is the shortest gap between two polls of one push transaction before
 	// the emulator answers slow_down.
 	pushPollInterval time.Duration
@@ -66,6 +70,10 @@ func WithPushPollInterval(d time.Duration) Option {
 	return func(s *Server) { s.pushPollInterval = d }
 }
 
+// WithLatency delays every answer of an Auth0 endpoint by d, like the round trip to a real
+// tenant; the control API answers at once.
+func WithLatency(d time.Duration) Option { return func(s *Server) { s.latency = d } }
+
 // New builds a tenant from cfg, which must be valid.
 func New(cfg Config, opts ...Option) (*Server, error) {
 	cfg.applyDefaults()
@@ -81,6 +89,7 @@ func New(cfg Config, opts ...Option) (*Server, error) {
 		o(s)
 	}
 	s.traffic = newTrafficControl(cfg.RateLimits)
+	s.traffic.latency = s.latency
 	if err := s.loadTenant(); err != nil {
 		return nil, err
 	}

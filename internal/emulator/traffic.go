@@ -45,6 +45,7 @@ type trafficControl struct {
 	faults  []*Fault
 	limits  map[string]int
 	windows map[string]*rateWindow
+	latency time.Duration // set once at construction
 }
 
 type rateWindow struct {
@@ -109,6 +110,13 @@ func (t *trafficControl) admit(endpoint string, now time.Time) (limit, remaining
 
 func (t *trafficControl) wrap(endpoint string, now func() time.Time, h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if t.latency > 0 {
+			select {
+			case <-time.After(t.latency):
+			case <-r.Context().Done():
+				return
+			}
+		}
 		at := now()
 		limit, remaining, reset, limited, fault := t.admit(endpoint, at)
 		hdr := w.Header()

@@ -45,6 +45,11 @@ type Config struct {
 	// TOTPStore shares the record of used TOTP steps between processes (see totp.Store); nil
 	// keeps it in memory only. The provider uses totp.DefaultStore().
 	TOTPStore totp.Store
+	// Journal, when set, records enrollments in flight so that a later process can delete a
+	// factor a killed process confirmed but never handed over (see InFlight). A caller that
+	// sets it must call Session.Recorded once it has stored an enrollment. The provider uses
+	// DefaultJournal().
+	Journal Journal
 	// Log, when set, receives one line per request attempt (endpoint, status, attempt, wait).
 	// The fields never hold credentials, tokens or codes.
 	Log func(ctx context.Context, msg string, fields map[string]any)
@@ -62,6 +67,10 @@ type Client struct {
 	mu    sync.Mutex
 	users map[string]*userState
 	codes *totp.Book
+	gates rateGates
+
+	journalMu   sync.Mutex
+	ownInFlight map[string]bool // tokens of this process's live journal entries
 }
 
 // New validates cfg and builds a client.
@@ -91,7 +100,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{cfg: cfg, base: base, http: cfg.HTTPClient, now: cfg.Now, retry: cfg.Retry, signAlg: alg,
-		users: map[string]*userState{}}
+		users: map[string]*userState{}, ownInFlight: map[string]bool{}}
 	if c.http == nil {
 		timeout := cfg.RequestTimeout
 		if timeout <= 0 {

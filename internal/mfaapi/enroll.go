@@ -20,6 +20,8 @@ type Enrollment struct {
 	RecoveryCodes []string
 	// SweptPending are stale unconfirmed authenticators deleted after this enrollment.
 	SweptPending []string
+	// journalToken names its journal entry until the caller calls Session.Recorded.
+	journalToken string
 }
 
 // EnrollError is an enrollment that failed after something may have been created. Orphans
@@ -56,17 +58,25 @@ func (s *Session) confirmOTP(ctx context.Context, mfaToken string, a *Associatio
 
 // Enroll associates an authenticator and confirms it, under the user's lock, and finds its id.
 // It calls: list (what exists, and whether MFA must be passed first), [MFA], associate,
-// confirm, list (the new id: the associate answer carries none).
+// confirm, list (the new id: the associate answer carries none). With a journal, the
+// enrollment is recorded from associate until the caller calls Recorded, and factors that an
+// interrupted earlier run confirmed but never handed over are deleted first.
 func (s *Session) Enroll(ctx context.Context, req AssociateRequest, confirm Confirmer, up StepUp) (*Enrollment, error) {
 	defer s.lock()()
-	before, err := s.list(ctx)
+	before, err := s.knownOrList(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if s.settleAbandoned(ctx, before, up) {
+		if before, err = s.list(ctx); err != nil {
+			return nil, err
+		}
 	}
 	assoc, err := s.associate(ctx, req, before, up)
 	if err != nil {
 		return nil, err
 	}
+	token := s.journalBegin(req, before, assoc)
 	mfaToken, err := s.mfaToken(ctx)
 	if err == nil && mfaToken == "" {
 		err = errors.New("Auth0 issued tokens without an mfa_token, so the new factor cannot be confirmed")
@@ -76,18 +86,24 @@ func (s *Session) Enroll(ctx context.Context, req AssociateRequest, confirm Conf
 		tokens, err = confirm(ctx, mfaToken, assoc)
 	}
 	if err != nil {
-		return nil, s.cleanUpFailed(ctx, err, before, req, up)
+		clean, err := s.cleanUpFailed(ctx, err, before, req, assoc, up)
+		if clean {
+			s.journalEnd(token)
+		}
+		return nil, err
 	}
 	s.keepAccess(tokens)
 	if assoc.Secret != "" {
 		s.st.enrolledSecrets = append(s.st.enrolledSecrets, assoc.Secret)
 	}
 	swept := s.sweepStalePending(ctx, before, up)
+	// From here on a failure leaves a confirmed factor nobody stores: the journal entry stays,
+	// and the user's next enrollment deletes it.
 	after, err := s.list(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("the authenticator was enrolled and confirmed, but listing it failed: %w", err)
 	}
-	e := &Enrollment{Association: *assoc, RecoveryCodes: assoc.RecoveryCodes, SweptPending: swept}
+	e := &Enrollment{Association: *assoc, RecoveryCodes: assoc.RecoveryCodes, SweptPending: swept, journalToken: token}
 	for _, a := range added(before, after) {
 		if !a.Active {
 			continue
@@ -104,6 +120,7 @@ func (s *Session) Enroll(ctx context.Context, req AssociateRequest, confirm Conf
 	if e.ID == "" {
 		return nil, errors.New("the authenticator was confirmed but does not appear as active in Auth0's list")
 	}
+	s.journalUpdate(token, func(f *InFlight) { f.ID = e.ID })
 	return e, nil
 }
 
@@ -162,19 +179,33 @@ func (s *Session) enrollBearer(ctx context.Context, needMFA bool, up StepUp) (st
 // clean-up and orphan the pending factor.
 const cleanupBudget = 30 * time.Second
 
-// cleanUpFailed removes what a failed enrollment left pending, so nothing is orphaned.
-func (s *Session) cleanUpFailed(ctx context.Context, cause error, before []Authenticator, req AssociateRequest, up StepUp) error {
+// cleanUpFailed removes what a failed enrollment left behind, so nothing is orphaned: the
+// pending enrollment, and after a confirmation whose answer was lost (the factor may be active)
+// the new active factor too, passing MFA with the association's own secret if need be. New
+// factors of the kind are ours: the user's lock is held since the listing before. It reports
+// whether nothing is left.
+func (s *Session) cleanUpFailed(ctx context.Context, cause error, before []Authenticator, req AssociateRequest, assoc *Association, up StepUp) (clean bool, err error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupBudget)
 	defer cancel()
 	now, err := s.list(ctx)
 	if err != nil {
-		return &EnrollError{Err: fmt.Errorf("%w (the tenant could not be checked for a pending enrollment: %v)", cause, err)}
+		return false, &EnrollError{Err: fmt.Errorf("%w (the tenant could not be checked for a pending enrollment: %v)", cause, err)}
 	}
-	pending := newPending(before, now, req)
-	if len(pending) == 0 {
-		return cause
+	var leftovers []string
+	for _, a := range added(before, now) {
+		if matches(a, req) && (!a.Active || IsAmbiguous(cause)) {
+			leftovers = append(leftovers, a.ID)
+		}
 	}
-	return s.removeOrphans(ctx, cause, pending, up)
+	if len(leftovers) == 0 {
+		return true, cause
+	}
+	if assoc.Secret != "" {
+		up.OTPSecrets = append(up.OTPSecrets, assoc.Secret)
+	}
+	err = s.removeOrphans(ctx, cause, leftovers, up)
+	var ee *EnrollError
+	return !errors.As(err, &ee), err
 }
 
 func (s *Session) removeOrphans(ctx context.Context, cause error, ids []string, up StepUp) error {
@@ -223,10 +254,16 @@ func (s *Session) sweepStalePending(ctx context.Context, before []Authenticator,
 // An authenticator that is already gone counts as deleted.
 func (s *Session) Delete(ctx context.Context, id string, up StepUp) error {
 	defer s.lock()()
+	if len(s.abandoned()) > 0 {
+		if list, err := s.list(ctx); err == nil {
+			s.settleAbandoned(ctx, list, up)
+		}
+	}
 	return s.delete(ctx, id, up)
 }
 
 func (s *Session) delete(ctx context.Context, id string, up StepUp) error {
+	s.st.known = nil // Auth0 also deletes companions and maybe the recovery code: list afresh
 	var mfaErr error
 	err := s.withFreshTokens(func() error {
 		tok, err := s.accessToken(ctx, up)

@@ -60,6 +60,10 @@ type userState struct {
 	// enrolledSecrets are secrets of OTP factors this process enrolled for the user; they pass
 	// MFA for later operations of the same run when nothing else is given.
 	enrolledSecrets []string
+	// known is the user's list as this process last saw it, with knownAt; Snapshot and the
+	// next enrollment reuse it (see listCacheTTL). Deletes drop it.
+	known   []Authenticator
+	knownAt time.Time
 }
 
 // Session is a handle on one user's state. Different users' sessions run in parallel; one
@@ -97,6 +101,7 @@ func (s *Session) lock() func() {
 
 func (s *Session) forget() {
 	s.st.mfaToken, s.st.access = "", ""
+	s.st.known = nil
 }
 
 // Logins counts password grants made for this user (for tests and benchmarks).
@@ -185,7 +190,32 @@ func (s *Session) list(ctx context.Context) ([]Authenticator, error) {
 		out, err = s.c.ListAuthenticators(ctx, bearer)
 		return err
 	})
+	if err == nil {
+		s.st.known, s.st.knownAt = out, s.c.now()
+	}
 	return out, err
+}
+
+// listCacheTTL bounds how old a listing Snapshot and an enrollment may reuse. One provider
+// process serves one terraform walk (a refresh, an apply), so this is "within this walk": a
+// user's N resources cost one login and one list per refresh instead of N lists, and a user's
+// second enrollment starts from the first one's final listing.
+const listCacheTTL = 2 * time.Minute
+
+// Snapshot returns the user's authenticators as this process last listed them within
+// listCacheTTL, or lists them. Concurrent callers for one user wait on the user's lock and
+// share one listing (a single flight). Use it for reads that tolerate a listing made earlier
+// in the same terraform walk; List always asks the tenant.
+func (s *Session) Snapshot(ctx context.Context) ([]Authenticator, error) {
+	defer s.lock()()
+	return s.knownOrList(ctx)
+}
+
+func (s *Session) knownOrList(ctx context.Context) ([]Authenticator, error) {
+	if s.st.known != nil && s.c.now().Sub(s.st.knownAt) < listCacheTTL {
+		return s.st.known, nil
+	}
+	return s.list(ctx)
 }
 
 // accessToken returns an access token for the MFA audience, passing MFA when needed with

@@ -44,14 +44,23 @@ type call struct {
 // do runs c with retries and decodes a 2xx JSON answer into out (when out is not nil).
 func (cl *Client) do(ctx context.Context, c call, out any) error {
 	var lastErr error
+	failures, throttled := 0, 0
 	for attempt := 0; ; attempt++ {
+		if err := cl.gates.wait(ctx, c.endpoint); err != nil {
+			return cmpOr(lastErr, &TransportError{Endpoint: c.endpoint, Err: err})
+		}
 		err := cl.once(ctx, c, out)
 		if err == nil {
 			cl.log(ctx, "Auth0 request succeeded", map[string]any{"endpoint": c.endpoint, "attempt": attempt + 1})
 			return nil
 		}
 		lastErr = err
-		wait, retry := cl.shouldRetry(c, err, attempt)
+		if isThrottled(err) {
+			throttled++
+		} else {
+			failures++
+		}
+		wait, retry := cl.shouldRetry(c, err, failures, throttled)
 		cl.log(ctx, "Auth0 request failed", map[string]any{"endpoint": c.endpoint, "attempt": attempt + 1,
 			"error": err.Error(), "will_retry": retry, "wait_ms": wait.Milliseconds()})
 		if !retry {
@@ -74,19 +83,28 @@ func (cl *Client) log(ctx context.Context, msg string, fields map[string]any) {
 	}
 }
 
-func (cl *Client) shouldRetry(c call, err error, attempt int) (time.Duration, bool) {
-	if attempt >= cl.retry.MaxRetries {
+// shouldRetry decides after the failures-th failure or the throttled-th 429 of a call.
+func (cl *Client) shouldRetry(c call, err error, failures, throttled int) (time.Duration, bool) {
+	if isThrottled(err) {
+		e := asError(err)
+		// A 429 was refused before any work was done: always safe to repeat. The shared gate
+		// (rateGates) does the waiting; this only spreads the retries.
+		if throttled > maxThrottledRetries {
+			return 0, false
+		}
+		if e.RetryAfter > 0 {
+			return jitter(100 * time.Millisecond), true
+		}
+		return cl.backoff(min(throttled-1, 4)), true
+	}
+	if failures > cl.retry.MaxRetries {
 		return 0, false
 	}
-	backoff := cl.backoff(attempt)
+	backoff := cl.backoff(failures - 1)
 	if e := asError(err); e != nil {
 		switch {
 		case e.StatusCode == http.StatusTooManyRequests:
-			// A 429 was refused before any work was done: always safe to repeat.
-			if e.RetryAfter > 0 {
-				return min(e.RetryAfter+jitter(100*time.Millisecond), cl.retry.MaxDelay), true
-			}
-			return backoff, true
+			return 0, false // too_many_attempts: the user is blocked; repeating only extends it
 		case e.StatusCode >= 500:
 			return backoff, c.safe
 		}
@@ -132,6 +150,7 @@ func (cl *Client) once(ctx context.Context, c call, out any) error {
 		return &TransportError{Endpoint: c.endpoint, Err: err, Ambiguous: true}
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		cl.gates.note(c.endpoint, false, resp.Header)
 		if out == nil || len(bytes.TrimSpace(raw)) == 0 {
 			return nil
 		}
@@ -143,6 +162,7 @@ func (cl *Client) once(ctx context.Context, c call, out any) error {
 	}
 	e := decodeError(c.endpoint, resp, raw, cl.now())
 	e.Ambiguous = resp.StatusCode >= 500 && !c.safe
+	cl.gates.note(c.endpoint, isThrottled(e), resp.Header)
 	return e
 }
 

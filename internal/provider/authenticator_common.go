@@ -97,7 +97,7 @@ func readAuthenticator(ctx context.Context, client *mfaapi.Client, login *loginM
 		tflog.Debug(ctx, "skipping refresh: no password in state yet", map[string]any{"authenticator_id": id})
 		return
 	}
-	list, err := client.Session(login.api()).List(ctx)
+	list, err := client.Session(login.api()).Snapshot(ctx)
 	if mfaapi.IsWrongCredentials(err) {
 		resp.Diagnostics.AddWarning("Could Not Refresh the Authenticator",
 			fmt.Sprintf("Auth0 rejected the password stored in state for user %q, so %s was not checked. If the password "+
@@ -151,6 +151,18 @@ func importAuthenticator(ctx context.Context, raw string, resp *resource.ImportS
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("login"), &loginModel{
 		Username: types.StringValue(id.username), Password: types.StringNull(), Realm: realm, OTPSecret: types.StringNull(),
 	})...)
+}
+
+// saveEnrollment stores a new factor in state and then releases its journal entry: from here
+// on Terraform holds it. The entry stays when the state could not be set or terraform went away
+// (reqCtx is the request's own context, not the create timeout's), so the next run deletes
+// the factor instead of leaving it orphaned.
+func saveEnrollment(reqCtx context.Context, resp *resource.CreateResponse, session *mfaapi.Session, e *mfaapi.Enrollment, model any) {
+	diags := resp.State.Set(reqCtx, model)
+	resp.Diagnostics.Append(diags...)
+	if !diags.HasError() && reqCtx.Err() == nil {
+		session.Recorded(e)
+	}
 }
 
 func logSwept(ctx context.Context, e *mfaapi.Enrollment) {

@@ -72,7 +72,7 @@ func (d *authenticatorsDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	login := cfg.Login.api()
-	list, err := d.data.client.Session(login).List(ctx)
+	list, err := d.data.client.Session(login).Snapshot(ctx)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Could Not List the User's Authenticators", login, err)
 		return

@@ -218,6 +218,7 @@ func (r *oobAuthenticatorResource) Create(ctx context.Context, req resource.Crea
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, oobCreateTimeout)
 	resp.Diagnostics.Append(diags...)
+	reqCtx := ctx
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
@@ -235,7 +236,8 @@ func (r *oobAuthenticatorResource) Create(ctx context.Context, req resource.Crea
 		}, fetch)
 	}
 	login := plan.Login.api()
-	e, err := r.data.client.Session(login).EnrollOOB(ctx, assoc, fetch, up)
+	session := r.data.client.Session(login)
+	e, err := session.EnrollOOB(ctx, assoc, fetch, up)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Could Not Enroll the "+channelTitle(channel)+" Authenticator", login, err)
 		return
@@ -247,7 +249,7 @@ func (r *oobAuthenticatorResource) Create(ctx context.Context, req resource.Crea
 	plan.CompanionIDs = stringListOrEmpty(e.CompanionIDs)
 	plan.BarcodeURI = optionalString(e.Association.BarcodeURI)
 	plan.Name = optionalString(e.Name)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	saveEnrollment(reqCtx, resp, session, e, &plan)
 }
 
 func channelTitle(channel string) string {

@@ -100,11 +100,13 @@ func (r *otpAuthenticatorResource) Create(ctx context.Context, req resource.Crea
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, otpCreateTimeout)
 	resp.Diagnostics.Append(diags...)
+	reqCtx := ctx
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	login := plan.Login.api()
-	e, err := r.data.client.Session(login).EnrollOTP(ctx, mfaapi.StepUp{})
+	session := r.data.client.Session(login)
+	e, err := session.EnrollOTP(ctx, mfaapi.StepUp{})
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Could Not Enroll the OTP Authenticator", login, err)
 		return
@@ -121,7 +123,7 @@ func (r *otpAuthenticatorResource) Create(ctx context.Context, req resource.Crea
 	plan.RecoveryCodes = stringList(e.RecoveryCodes)
 	plan.Active = types.BoolValue(true)
 	// State is saved even with a rendering error so the enrolled factor is never orphaned.
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	saveEnrollment(reqCtx, resp, session, e, &plan)
 }
 
 func (r *otpAuthenticatorResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

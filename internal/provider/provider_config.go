@@ -126,6 +126,7 @@ func buildClient(ctx context.Context, cfg providerModel, version, tfVersion stri
 	mcfg.Domain, mcfg.ClientID, mcfg.ClientSecret, mcfg.SigningAlg, mcfg.BaseURL = domain, clientID, secret, alg, baseURL
 	mcfg.UserAgent = userAgent(version, tfVersion)
 	mcfg.TOTPStore = totp.DefaultStore()
+	mcfg.Journal = mfaapi.DefaultJournal()
 	mcfg.RequestTimeout = requestTimeout
 	mcfg.Now = clock
 	mcfg.Log = func(ctx context.Context, msg string, fields map[string]any) { tflog.Debug(ctx, msg, fields) }

@@ -17,7 +17,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8787", "address to listen on; 127.0.0.1:0 picks a free port")
 	configPath := fs.String("config", "", "tenant JSON file; without it a demo tenant starts")
+	latency := fs.Duration("latency", 0, "delay every Auth0 endpoint's answer by this much, like the round trip to a real tenant (e.g. 50ms)")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *latency < 0 || *latency > time.Minute {
+		fmt.Fprintln(stderr, "auth0mfa-emulator: --latency must be between 0 and 1m")
 		return 2
 	}
 	cfg := emulator.DemoConfig()
@@ -28,7 +33,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return 1
 		}
 	}
-	srv, err := emulator.New(cfg)
+	srv, err := emulator.New(cfg, emulator.WithLatency(*latency))
 	if err != nil {
 		fmt.Fprintln(stderr, "auth0mfa-emulator:", err)
 		return 1
