@@ -308,6 +308,9 @@ func (s *Session) verifyWithSecret(ctx context.Context, mfaToken, secret string,
 		if err != nil {
 			return nil, err
 		}
+		if wait > 0 {
+			s.log(ctx, "waiting for the next TOTP window: both valid codes of this secret were used", map[string]any{"totp_wait_ms": wait.Milliseconds()})
+		}
 		if err = sleep(ctx, wait); err != nil {
 			return nil, err
 		}

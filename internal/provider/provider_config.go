@@ -129,7 +129,14 @@ func buildClient(ctx context.Context, cfg providerModel, version, tfVersion stri
 	mcfg.Journal = mfaapi.DefaultJournal()
 	mcfg.RequestTimeout = requestTimeout
 	mcfg.Now = clock
-	mcfg.Log = func(ctx context.Context, msg string, fields map[string]any) { tflog.Debug(ctx, msg, fields) }
+	mcfg.Log = func(ctx context.Context, msg string, fields map[string]any) {
+		if _, wait := fields["totp_wait_ms"]; wait {
+			// A wait slows an apply by up to 30 s; users (and make bench) should see it.
+			tflog.Warn(ctx, msg, fields)
+			return
+		}
+		tflog.Debug(ctx, msg, fields)
+	}
 	client, err := mfaapi.New(mcfg)
 	if err != nil {
 		diags.AddError("Invalid Provider Configuration", err.Error())

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// benchPassword is every generated user's password (emulator test data, not a secret).
+const benchPassword = "bench-password-1"
+
+// toolchain is the built provider and emulator, and a terraform CLI config that points
+// terraform at this provider build.
+type toolchain struct {
+	dir, providerDir, emulator, cliConfig string
+}
+
+func build(dir string) (*toolchain, error) {
+	tc := &toolchain{dir: dir, providerDir: filepath.Join(dir, "providers"), emulator: filepath.Join(dir, "auth0mfa-emulator")}
+	builds := [][]string{
+		{"-o", filepath.Join(tc.providerDir, "terraform-provider-auth0mfa"), "github.com/auth0mfa/terraform-provider-auth0mfa"},
+		{"-o", tc.emulator, "github.com/auth0mfa/terraform-provider-auth0mfa/internal/cmd/auth0mfa-emulator"},
+	}
+	for _, args := range builds {
+		if out, err := exec.Command("go", append([]string{"build"}, args...)...).CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("go build %s: %v\n%s", args[len(args)-1], err, out)
+		}
+	}
+	tc.cliConfig = filepath.Join(dir, "terraformrc")
+	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"auth0mfa/auth0mfa\" = %q\n  }\n  direct {}\n}\n", tc.providerDir)
+	return tc, os.WriteFile(tc.cliConfig, []byte(rc), 0o600)
+}
+
+func username(i int) string { return fmt.Sprintf("bench%04d@example.com", i) }
+
+// providerConfig is U users, each with an OTP and an SMS factor; the SMS binding code comes
+// from the emulator's outbox through its code command, as in a user's own offline CI.
+func (tc *toolchain) providerConfig(users int, tenantURL, domain, clientID, clientSecret string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `terraform {
+  required_providers {
+    auth0mfa = { source = "auth0mfa/auth0mfa" }
+  }
+}
+
+provider "auth0mfa" {
+  domain        = %q
+  base_url      = %q
+  client_id     = %q
+  client_secret = %q
+}
+
+locals {
+  users = { for i in range(%d) : format("u%%04d", i) => {
+    username = format("bench%%04d@example.com", i)
+    phone    = format("+1555%%07d", i)
+  } }
+}
+
+resource "auth0mfa_otp_authenticator" "otp" {
+  for_each = local.users
+  login = {
+    username = each.value.username
+    password = %q
+  }
+}
+
+resource "auth0mfa_oob_authenticator" "sms" {
+  for_each = local.users
+  login = {
+    username = each.value.username
+    password = %q
+  }
+  channel              = "sms"
+  phone_number         = each.value.phone
+  binding_code_command = [%q, "code", "--url", %q, "--wait", "10s"]
+}
+`, domain, tenantURL, clientID, clientSecret, users, benchPassword, benchPassword, tc.emulator, tenantURL)
+	return b.String()
+}
+
+// baselineConfig is the same number of resources with Terraform's built-in terraform_data.
+func baselineConfig(resources int) string {
+	return fmt.Sprintf(`resource "terraform_data" "d" {
+  for_each = toset([for i in range(%d) : tostring(i)])
+  input    = each.key
+}
+`, resources)
+}
+
+// workspace is a fresh directory with main.tf and its own cache directory (the provider's
+// record of used TOTP steps and its in-flight journal live there).
+func newWorkspace(parent, name, mainTF string) (string, error) {
+	dir, err := os.MkdirTemp(parent, name+"-")
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "cache"), 0o700); err != nil {
+		return "", err
+	}
+	return dir, os.WriteFile(filepath.Join(dir, "main.tf"), []byte(mainTF), 0o600)
+}
