@@ -317,3 +317,52 @@ func TestCodeFromStateSecretLogsIn(t *testing.T) {
 		t.Fatalf("a code computed from the enrolled secret must log in: %v", err)
 	}
 }
+
+// A refresh reads every resource of a user; however many there are, and whether they come
+// at once or one after another, the user costs one login and one list.
+func TestSnapshotCostsOneLoginAndOneListPerUser(t *testing.T) {
+	tn := newTenant(t)
+	setup := newClient(t, tn).Session(alice())
+	first, err := setup.EnrollOTP(ctx(t), mfaapi.StepUp{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	login := alice()
+	login.OTPSecret = first.Association.Secret
+	if _, err := newClient(t, tn).Session(login).EnrollOTP(ctx(t), mfaapi.StepUp{}); err != nil {
+		t.Fatal(err)
+	}
+	before := tn.Stats()
+	c := newClient(t, tn) // a new provider process: nothing cached
+	var wg sync.WaitGroup
+	for range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.Session(alice()).Snapshot(ctx(t)); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if _, err := c.Session(alice()).Snapshot(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	after := tn.Stats()
+	if logins, lists := after["POST /oauth/token"]-before["POST /oauth/token"], after["GET /mfa/authenticators"]-before["GET /mfa/authenticators"]; logins != 1 || lists != 1 {
+		t.Fatalf("seven reads of one user cost %d token requests and %d lists, want 1 and 1", logins, lists)
+	}
+	// A delete makes the next read ask the tenant again.
+	if err := c.Session(login).Delete(ctx(t), first.ID, mfaapi.StepUp{}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := c.Session(alice()).Snapshot(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range list {
+		if a.ID == first.ID {
+			t.Fatal("a read after a delete returned the listing from before it")
+		}
+	}
+}

@@ -85,6 +85,10 @@ func configureData(raw any, diags *diag.Diagnostics) *providerData {
 		diags.AddError("Unexpected Provider Data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", raw))
 		return nil
 	}
+	if data.client == nil {
+		diags.Append(data.configErr...)
+		return nil
+	}
 	return data
 }
 

@@ -7,6 +7,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -22,8 +24,10 @@ import (
 const Address = "registry.terraform.io/auth0mfa/auth0mfa"
 
 var (
-	_ provider.Provider                   = (*auth0mfaProvider)(nil)
-	_ provider.ProviderWithValidateConfig = (*auth0mfaProvider)(nil)
+	_ provider.Provider                       = (*auth0mfaProvider)(nil)
+	_ provider.ProviderWithValidateConfig     = (*auth0mfaProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*auth0mfaProvider)(nil)
+	_ provider.ProviderWithFunctions          = (*auth0mfaProvider)(nil)
 )
 
 type auth0mfaProvider struct {
@@ -105,13 +109,19 @@ func (p *auth0mfaProvider) Configure(ctx context.Context, req provider.Configure
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client := buildClient(ctx, cfg, p.version, req.TerraformVersion, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	var diags diag.Diagnostics
+	client := buildClient(ctx, cfg, p.version, req.TerraformVersion, &diags)
+	data := &providerData{client: client}
+	if diags.HasError() && nothingConfigured(cfg) {
+		// Only the local TOTP helpers may be in use: they need no tenant. Anything that does
+		// reports the missing settings when it is configured.
+		data = &providerData{configErr: diags}
+	} else if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
-	data := &providerData{client: client}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
 }
 
 func (p *auth0mfaProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
@@ -136,4 +146,11 @@ func (p *auth0mfaProvider) DataSources(context.Context) []func() datasource.Data
 	return []func() datasource.DataSource{NewAuthenticatorsDataSource}
 }
 
-func (p *auth0mfaProvider) Functions(context.Context) []func() function.Function { return nil }
+// EphemeralResources need no provider credentials: they compute locally.
+func (p *auth0mfaProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{newTOTPCodeEphemeral}
+}
+
+func (p *auth0mfaProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{newTOTPCodeFunction}
+}

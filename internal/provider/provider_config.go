@@ -37,9 +37,27 @@ var clock = time.Now
 // getenv is a variable so tests can run in parallel without touching the process environment.
 var getenv = os.Getenv
 
-// providerData is what resources and data sources receive: one shared client.
+// providerData is what resources and data sources receive: one shared client. A provider
+// configured with nothing at all (only the TOTP function or ephemeral resource in use) has no
+// client; its resources and data sources then report configErr, the missing settings.
 type providerData struct {
-	client *mfaapi.Client
+	client    *mfaapi.Client
+	configErr diag.Diagnostics
+}
+
+// nothingConfigured reports a provider block and environment that set no setting at all.
+func nothingConfigured(cfg providerModel) bool {
+	for _, v := range []types.String{cfg.Domain, cfg.ClientID, cfg.ClientSecret, cfg.ClientAssertionPrivateKey, cfg.ClientAssertionSigningAlg, cfg.BaseURL} {
+		if !v.IsNull() {
+			return false
+		}
+	}
+	for _, env := range []string{envDomain, envDomainShared, envClientID, envClientSecret, envPrivateKey, envSigningAlg, envBaseURL} {
+		if getenv(env) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // setting resolves one attribute: the configuration wins, then the first non-empty variable.

@@ -91,7 +91,9 @@ func oneRun(ctx context.Context, tc *toolchain, o options, users, rateLimit int)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer os.RemoveAll(dir)
+	if !o.keep {
+		defer os.RemoveAll(dir)
+	}
 	ms, reqs := map[string]measurement{}, map[string]map[string]int{}
 	for _, phase := range phases {
 		before := tn.srv.Stats()

@@ -27,6 +27,7 @@ type options struct {
 	rateLimit   int
 	out         string
 	markdown    string
+	keep        bool
 }
 
 func main() {
@@ -68,6 +69,7 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.rateLimit, "token-rate-limit", 10, "requests per second the emulator allows on POST /oauth/token in the rate-limited run")
 	fs.StringVar(&o.out, "out", "bench/results.json", "machine-readable results")
 	fs.StringVar(&o.markdown, "markdown", "bench/results.md", "the table, as markdown")
+	fs.BoolVar(&o.keep, "keep", false, "keep the workspaces (main.tf, state, provider logs) and print where")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}

@@ -26,7 +26,9 @@ var phases = []string{"apply", "refresh", "destroy"}
 // measurement is one terraform command.
 type measurement struct {
 	wall      time.Duration
-	peakRSS   int64 // bytes; the largest high-water mark of any provider process; -1 unknown
+	peakRSS   int64         // bytes; the largest high-water mark of any provider process; -1 unknown
+	cpu       time.Duration // CPU time of the provider processes
+	cpuAll    time.Duration // CPU time of terraform and everything it waited for
 	totpWaits int
 	failed    int // error diagnostics terraform printed
 	err       error
@@ -41,14 +43,21 @@ func (tc *toolchain) terraformRun(ctx context.Context, dir string, parallelism i
 	cmd := exec.CommandContext(ctx, "terraform", args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+tc.cliConfig, "TF_IN_AUTOMATION=1",
-		"XDG_CACHE_HOME="+filepath.Join(dir, "cache"), "TF_LOG_PROVIDER=WARN", "TF_LOG_PATH="+logPath)
+		"XDG_CACHE_HOME="+filepath.Join(dir, "cache"), "TF_LOG_PATH="+logPath, "TF_LOG_PROVIDER="+providerLogLevel(),
+		// Without these, setting TF_LOG_PROVIDER makes the plugin SDKs log at TRACE, and the
+		// provider and terraform spend a third of their CPU writing and reading those lines.
+		"TF_LOG_SDK="+providerLogLevel(), "TF_LOG_SDK_FRAMEWORK="+providerLogLevel(), "TF_LOG_SDK_PROTO="+providerLogLevel())
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 
 	sampler := startRSSSampler("terraform-provider-auth0mfa")
 	start := time.Now()
 	err := cmd.Run()
-	m := measurement{wall: time.Since(start), peakRSS: sampler.stop(), err: err, output: out.String()}
+	m := measurement{wall: time.Since(start), err: err, output: out.String()}
+	m.peakRSS, m.cpu = sampler.stop()
+	if cmd.ProcessState != nil {
+		m.cpuAll = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
 	m.failed = strings.Count(m.output, "Error: ")
 	if raw, rerr := os.ReadFile(logPath); rerr == nil {
 		m.totpWaits = bytes.Count(raw, []byte("waiting for the next TOTP window"))
@@ -64,10 +73,11 @@ type rssSampler struct {
 	wg   sync.WaitGroup
 	mu   sync.Mutex
 	peak int64
+	cpu  map[string]time.Duration // CPU time (user+system) last seen, by pid
 }
 
 func startRSSSampler(name string) *rssSampler {
-	s := &rssSampler{done: make(chan struct{}), peak: -1}
+	s := &rssSampler{done: make(chan struct{}), peak: -1, cpu: map[string]time.Duration{}}
 	if _, err := os.Stat("/proc/self/status"); err != nil {
 		return s // not Linux: unknown
 	}
@@ -99,20 +109,52 @@ func (s *rssSampler) sample(name string) {
 		if err != nil || !bytes.Contains(cmdline, []byte(name)) {
 			continue
 		}
-		if hwm := vmHWM(filepath.Join("/proc", e.Name(), "status")); hwm > 0 {
-			s.mu.Lock()
-			s.peak = max(s.peak, hwm)
-			s.mu.Unlock()
+		hwm := vmHWM(filepath.Join("/proc", e.Name(), "status"))
+		cpu := cpuTime(filepath.Join("/proc", e.Name(), "stat"))
+		s.mu.Lock()
+		s.peak = max(s.peak, hwm)
+		if cpu > 0 {
+			s.cpu[e.Name()] = cpu
 		}
+		s.mu.Unlock()
 	}
 }
 
-func (s *rssSampler) stop() int64 {
+// stop ends sampling and returns the peak RSS and the CPU time the provider processes used
+// (as last sampled: a process's final 20 ms may be missed).
+func (s *rssSampler) stop() (int64, time.Duration) {
 	close(s.done)
 	s.wg.Wait()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.peak
+	var total time.Duration
+	for _, d := range s.cpu {
+		total += d
+	}
+	return s.peak, total
+}
+
+// clockTicks is USER_HZ, the unit of /proc/PID/stat times; 100 on every Linux we target.
+const clockTicks = 100
+
+// cpuTime reads utime+stime from a /proc/PID/stat file.
+func cpuTime(path string) time.Duration {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) may hold spaces; the fields after its closing paren are fixed.
+	i := bytes.LastIndexByte(raw, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(raw[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * time.Second / clockTicks
 }
 
 // vmHWM reads the peak resident set size (bytes) from a /proc/PID/status file.
@@ -133,4 +175,13 @@ func vmHWM(path string) int64 {
 		}
 	}
 	return 0
+}
+
+// providerLogLevel is WARN (enough to count TOTP waits) unless AUTH0MFA_BENCH_LOG asks for
+// more, to see where the time of a slow phase goes (the workspace is then kept, see -keep).
+func providerLogLevel() string {
+	if v := os.Getenv("AUTH0MFA_BENCH_LOG"); v != "" {
+		return v
+	}
+	return "WARN"
 }

@@ -38,6 +38,8 @@ type phaseResult struct {
 	RequestsPerResource  float64        `json:"requests_per_resource"`
 	TokenRequestsPerUser float64        `json:"token_requests_per_user"`
 	PeakRSSMiB           float64        `json:"provider_peak_rss_mib"`
+	ProviderCPUSeconds   float64        `json:"provider_cpu_seconds"`
+	TerraformCPUSeconds  float64        `json:"terraform_cpu_seconds"`
 	TOTPWaits            int            `json:"totp_waits"`
 }
 
@@ -81,7 +83,11 @@ func run(ctx context.Context, o options) (*report, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
+	if o.keep {
+		fmt.Fprintln(os.Stderr, "keeping the workspaces in", dir)
+	} else {
+		defer os.RemoveAll(dir)
+	}
 	tc, err := build(dir)
 	if err != nil {
 		return nil, err
@@ -151,6 +157,9 @@ func summarise(phase string, users int, o options, ms []measurement, reqs []map[
 		mid = 0
 	}
 	pr.Requests = reqs[mid]
+	pr.ProviderCPUSeconds = round(ms[mid].cpu.Seconds())
+	// terraform's rusage includes the provider processes it reaped: subtract them.
+	pr.TerraformCPUSeconds = round((ms[mid].cpuAll - ms[mid].cpu).Seconds())
 	for _, n := range pr.Requests {
 		pr.RequestsTotal += n
 	}

@@ -12,13 +12,14 @@ func (r *report) table() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Machine: %s; %s. Latency %d ms per Auth0 request, -parallelism=%d, median of %d runs.\n\n",
 		r.Machine, r.Terraform, r.LatencyMS, r.Parallelism, r.Runs)
-	b.WriteString("| users | phase | wall s (median) | terraform_data s | floor s | ratio (a) | requests | minimum | ratio (b) | per resource | token req/user | peak MiB | TOTP waits |\n")
-	b.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| users | phase | wall s (median) | terraform_data s | floor s | ratio (a) | requests | minimum | ratio (b) | per resource | token req/user | peak MiB | provider CPU s | terraform CPU s | TOTP waits |\n")
+	b.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, s := range r.Scales {
 		for _, p := range s.Phases {
-			fmt.Fprintf(&b, "| %d | %s | %.2f | %.2f | %.2f | %.2f | %d | %d | %.2f | %.2f | %.2f | %.1f | %d |\n",
+			fmt.Fprintf(&b, "| %d | %s | %.2f | %.2f | %.2f | %.2f | %d | %d | %.2f | %.2f | %.2f | %.1f | %.2f | %.2f | %d |\n",
 				s.Users, p.Phase, p.MedianSeconds, p.BaselineSeconds, p.FloorSeconds, p.RatioWall,
-				p.RequestsTotal, p.MinRequests, p.RatioRequests, p.RequestsPerResource, p.TokenRequestsPerUser, p.PeakRSSMiB, p.TOTPWaits)
+				p.RequestsTotal, p.MinRequests, p.RatioRequests, p.RequestsPerResource, p.TokenRequestsPerUser, p.PeakRSSMiB,
+				p.ProviderCPUSeconds, p.TerraformCPUSeconds, p.TOTPWaits)
 		}
 	}
 	b.WriteString("\nRequests by endpoint:\n\n| users | phase | " + strings.Join(endpointsOf(r), " | ") + " |\n|---:|---|" + strings.Repeat("---:|", len(endpointsOf(r))) + "\n")

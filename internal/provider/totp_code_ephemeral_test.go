@@ -1,0 +1,106 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/totp"
+)
+
+func withEcho() map[string]func() (tfprotov6.ProviderServer, error) {
+	f := map[string]func() (tfprotov6.ProviderServer, error){"echo": echoprovider.NewProviderServer()}
+	for k, v := range testAccProviders {
+		f[k] = v
+	}
+	return f
+}
+
+// codeOfItsStep checks that code is the secret's code for the step that ends at valid_until.
+type codeOfItsStep struct {
+	secret string
+	code   *string
+}
+
+func (c codeOfItsStep) CheckValue(v any) error {
+	until, err := time.Parse(time.RFC3339, fmt.Sprint(v))
+	if err != nil {
+		return err
+	}
+	if until.Unix()%totp.Period != 0 || time.Until(until) > totp.Period*time.Second+5*time.Second {
+		return fmt.Errorf("valid_until %s is not the end of a current 30 s step", until)
+	}
+	want, err := totp.CodeAtStep(c.secret, until.Unix()/totp.Period-1)
+	if err != nil || want != *c.code {
+		return fmt.Errorf("code %q is not the code of the step ending at %s (%q, %v)", *c.code, until, want, err)
+	}
+	return nil
+}
+func (c codeOfItsStep) String() string { return "the code of the step ending at valid_until" }
+
+type captureString struct{ into *string }
+
+func (c captureString) CheckValue(v any) error {
+	s, ok := v.(string)
+	if !ok || !regexp.MustCompile(`^\d{6}$`).MatchString(s) {
+		return fmt.Errorf("want six digits, got %v", v)
+	}
+	*c.into = s
+	return nil
+}
+func (c captureString) String() string { return "six digits" }
+
+// The code reaches another provider through an ephemeral reference and is right for its
+// step; the provider needs no tenant settings for it. (State holds the echo, not ours.)
+func TestAccTOTPCodeEphemeral(t *testing.T) {
+	secret := "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	var code string
+	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: withEcho(),
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+ephemeral "auth0mfa_totp_code" "c" {
+  secret = %q
+}
+provider "echo" {
+  data = ephemeral.auth0mfa_totp_code.c
+}
+resource "echo" "out" {}
+`, secret),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("echo.out", tfjsonpath.New("data").AtMapKey("code"), captureString{&code}),
+				statecheck.ExpectKnownValue("echo.out", tfjsonpath.New("data").AtMapKey("valid_until"), codeOfItsStep{secret, &code}),
+				statecheck.ExpectKnownValue("echo.out", tfjsonpath.New("data").AtMapKey("secret"), knownvalue.StringExact(secret)),
+			},
+		}},
+	})
+}
+
+func TestAccTOTPCodeEphemeralRefusesABadSecret(t *testing.T) {
+	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: withEcho(),
+		Steps: []resource.TestStep{{
+			Config: `
+ephemeral "auth0mfa_totp_code" "c" {
+  secret = "not base32!"
+}
+provider "echo" {
+  data = ephemeral.auth0mfa_totp_code.c
+}
+resource "echo" "out" {}
+`,
+			ExpectError: regexp.MustCompile(`base32`),
+		}},
+	})
+}
