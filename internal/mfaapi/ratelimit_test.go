@@ -46,7 +46,10 @@ func TestRateLimitSlowsLoginsButFailsNone(t *testing.T) {
 	if sent < users {
 		t.Fatalf("only %d token requests for %d logins", sent, users)
 	}
-	if wasted := sent - users; wasted > users/2 {
+	// The first burst (all 30 at once, before any 429 was seen) may lose up to 25; after that
+	// the gate paces the workers. Without it each login lost about two more attempts (60 in
+	// all on this test), so more than one refusal a login means the gate does not work.
+	if wasted := sent - users; wasted > users {
 		t.Fatalf("%d refused token requests for %d logins: the gate does not hold workers back", wasted, users)
 	}
 }

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestMedianAndGrowth(t *testing.T) {
+	if m := median([]float64{3, 1, 2}); m != 2 {
+		t.Fatalf("median of 3,1,2 = %v", m)
+	}
+	scales := []scaleResult{
+		{Users: 500, Phases: []phaseResult{{Phase: "apply", MedianSeconds: 50}}},
+		{Users: 100, Phases: []phaseResult{{Phase: "apply", MedianSeconds: 10}}},
+	}
+	if k := growthExponents(scales)["apply"]; k != 1 {
+		t.Fatalf("linear growth must give exponent 1, got %v", k)
+	}
+}
+
+func TestSummariseRatios(t *testing.T) {
+	o := options{latency: 50 * time.Millisecond, parallelism: 10}
+	ms := []measurement{{wall: 9 * time.Second}, {wall: 7 * time.Second}, {wall: 8 * time.Second}}
+	reqs := []map[string]int{{"POST /oauth/token": 1}, {"POST /oauth/token": 2}, {"POST /oauth/token": 300, "GET /mfa/authenticators": 500}}
+	p := summarise("apply", 100, o, ms, reqs, 2)
+	// The floor is 8 requests × 100 users × 50 ms ÷ 10 = 4 s; the median wall 8 s.
+	if p.FloorSeconds != 4 || p.MedianSeconds != 8 || p.RatioWall != 8.0/6 {
+		t.Fatalf("floor %v, median %v, ratio %v", p.FloorSeconds, p.MedianSeconds, p.RatioWall)
+	}
+	// The requests are those of the median run.
+	if p.RequestsTotal != 800 || p.RatioRequests != 1 || p.RequestsPerResource != 4 || p.TokenRequestsPerUser != 3 {
+		t.Fatalf("requests %+v", p)
+	}
+}
+
+func TestTargetsFailTheReport(t *testing.T) {
+	r := &report{Scales: []scaleResult{{Users: 100, Phases: []phaseResult{
+		{Phase: "refresh", RequestsTotal: 300, MedianSeconds: 1},
+	}}}}
+	r.evaluate()
+	if r.Passed || !strings.Contains(r.table(), "MISSED") {
+		t.Fatalf("3 refresh requests per user must miss the target of 2:\n%s", r.table())
+	}
+}
+
+func TestProcReaders(t *testing.T) {
+	if _, err := os.Stat("/proc/self/status"); err != nil {
+		t.Skip("no /proc")
+	}
+	if vmHWM("/proc/self/status") <= 0 {
+		t.Fatal("no VmHWM for this process")
+	}
+	busy := time.Now()
+	for time.Since(busy) < 50*time.Millisecond {
+	}
+	if cpuTime("/proc/self/stat") <= 0 {
+		t.Fatal("no CPU time for this process")
+	}
+}
+
+func TestParseFlagsRefusesNonsense(t *testing.T) {
+	for _, args := range [][]string{{"-users", "0"}, {"-users", "ten"}, {"-runs", "0"}, {"-latency", "-1s"}} {
+		if _, err := parseFlags(args); err == nil {
+			t.Errorf("%v was accepted", args)
+		}
+	}
+	o, err := parseFlags([]string{"-users", "10, 100"})
+	if err != nil || len(o.users) != 2 || o.users[1] != 100 {
+		t.Fatalf("%+v %v", o, err)
+	}
+}
