@@ -92,7 +92,7 @@ func oneRun(ctx context.Context, tc *toolchain, o options, users, rateLimit int)
 		return nil, nil, err
 	}
 	if !o.keep {
-		defer os.RemoveAll(dir)
+		defer func() { _ = os.RemoveAll(dir) }()
 	}
 	ms, reqs := map[string]measurement{}, map[string]map[string]int{}
 	for _, phase := range phases {
@@ -119,7 +119,7 @@ func baselineRun(ctx context.Context, tc *toolchain, o options, resources int) (
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 	ms := map[string]measurement{}
 	for _, phase := range phases {
 		m := tc.terraformRun(ctx, dir, o.parallelism, phase)

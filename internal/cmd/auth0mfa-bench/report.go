@@ -86,7 +86,7 @@ func run(ctx context.Context, o options) (*report, error) {
 	if o.keep {
 		fmt.Fprintln(os.Stderr, "keeping the workspaces in", dir)
 	} else {
-		defer os.RemoveAll(dir)
+		defer func() { _ = os.RemoveAll(dir) }()
 	}
 	tc, err := build(dir)
 	if err != nil {
