@@ -5,9 +5,25 @@ import (
 	"time"
 )
 
-// minPreviousStepLife is how long the previous step's code must still be accepted for us to
-// send it: Auth0 takes the previous step only until the current one ends.
-const minPreviousStepLife = 5 * time.Second
+// How long the previous step's code must still be accepted for us to send it: Auth0 takes the
+// previous step only until the current one ends. A confirmation is cautious (a code expiring in
+// flight fails the enrollment). Passing MFA is not: a code expiring in flight costs one refused
+// attempt and the next code follows, while refusing the previous code makes the caller wait up
+// to the margin for a new step whenever the current code is used (a destroy right after an
+// apply, in the same step, waited up to 5 s in make bench).
+const (
+	minPreviousStepLifeNew      = 5 * time.Second
+	minPreviousStepLifeExisting = 1 * time.Second
+)
+
+// previousSafe reports whether the previous step's code may still be sent at now.
+func previousSafe(now time.Time, fresh bool) bool {
+	margin := minPreviousStepLifeExisting
+	if fresh {
+		margin = minPreviousStepLifeNew
+	}
+	return time.Unix((Step(now)+1)*Period, 0).Sub(now) >= margin
+}
 
 // Book remembers which steps of each secret this process has used, so that no code is sent
 // twice and no one waits for a new window while an unused valid code exists. Auth0 accepts the
@@ -69,8 +85,7 @@ func (b *Book) Ready(secret string) bool {
 			used[st] = true
 		}
 	}
-	previousSafe := time.Unix((cur+1)*Period, 0).Sub(now) >= minPreviousStepLife
-	return !used[cur] || (previousSafe && !used[cur-1])
+	return !used[cur] || (previousSafe(now, false) && !used[cur-1])
 }
 
 func (b *Book) next(secret string, fresh bool) (string, time.Duration, error) {
@@ -92,7 +107,7 @@ func (b *Book) next(secret string, fresh bool) (string, time.Duration, error) {
 			used[st] = true
 		}
 	}
-	previousSafe := time.Unix((cur+1)*Period, 0).Sub(now) >= minPreviousStepLife
+	prevOK := previousSafe(now, fresh)
 	order := []int64{cur, cur - 1}
 	if fresh {
 		order = []int64{cur - 1, cur}
@@ -100,7 +115,7 @@ func (b *Book) next(secret string, fresh bool) (string, time.Duration, error) {
 	var wait time.Duration
 	step := int64(-1)
 	for _, candidate := range order {
-		if !used[candidate] && (candidate == cur || previousSafe) {
+		if !used[candidate] && (candidate == cur || prevOK) {
 			step = candidate
 			break
 		}

@@ -56,6 +56,31 @@ func TestBookSkipsAPreviousStepAboutToExpire(t *testing.T) {
 	}
 }
 
+// Passing MFA with the current code already used (a destroy right after an apply, in the same
+// step) sends the previous step's code while it has at least a second left, instead of
+// waiting for the next step; with less, it waits.
+func TestBookPassingMFAUsesAShortLivedPreviousStep(t *testing.T) {
+	secret := "HJ6XM2DNERXDAVCUONGWKRTCMNTU6VDF"
+	for _, tc := range []struct {
+		left     time.Duration
+		wantWait bool
+	}{{2 * time.Second, false}, {1500 * time.Millisecond, false}, {500 * time.Millisecond, true}} {
+		now := time.Unix(1_700_000_040, 0).Add(-tc.left) // the step ends at ...040
+		b := NewBook(func() time.Time { return now })
+		if _, wait, _ := b.NextNew(secret); wait != 0 { // the confirmation takes the current code
+			t.Fatalf("%v left: the confirmation waited", tc.left)
+		}
+		code, wait, _ := b.Next(secret)
+		prev, _ := CodeAtStep(secret, Step(now)-1)
+		switch {
+		case tc.wantWait && wait == 0:
+			t.Fatalf("%v left: the previous code would expire in flight; want a wait", tc.left)
+		case !tc.wantWait && (wait != 0 || code != prev):
+			t.Fatalf("%v left: want the previous step's code without waiting, waited %v", tc.left, wait)
+		}
+	}
+}
+
 func TestSecretValidation(t *testing.T) {
 	for _, bad := range []string{"", "   ", "not base32!", "0189"} {
 		if _, err := NormaliseSecret(bad); err == nil {
