@@ -74,10 +74,15 @@ type rssSampler struct {
 	mu   sync.Mutex
 	peak int64
 	cpu  map[string]time.Duration // CPU time (user+system) last seen, by pid
+	// seen holds every pid already classified, and whether it is a provider: a pid's command
+	// line is read once, so a tick costs a directory listing and two small reads per provider
+	// process, not a read of every process's command line (the sampler shares the 2 cores
+	// with what it measures).
+	seen map[string]bool
 }
 
 func startRSSSampler(name string) *rssSampler {
-	s := &rssSampler{done: make(chan struct{}), peak: -1, cpu: map[string]time.Duration{}}
+	s := &rssSampler{done: make(chan struct{}), peak: -1, cpu: map[string]time.Duration{}, seen: map[string]bool{}}
 	if _, err := os.Stat("/proc/self/status"); err != nil {
 		return s // not Linux: unknown
 	}
@@ -105,8 +110,17 @@ func (s *rssSampler) sample(name string) {
 		if _, err := strconv.Atoi(e.Name()); err != nil {
 			continue
 		}
-		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		if err != nil || !bytes.Contains(cmdline, []byte(name)) {
+		provider, classified := s.seen[e.Name()]
+		if !classified {
+			cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+			provider = err == nil && bytes.Contains(cmdline, []byte(name))
+			// A child terraform has forked but not yet exec'd still shows terraform's command
+			// line: such a pid is looked at again next time.
+			if provider || !bytes.Contains(cmdline, []byte("terraform")) {
+				s.seen[e.Name()] = provider
+			}
+		}
+		if !provider {
 			continue
 		}
 		hwm := vmHWM(filepath.Join("/proc", e.Name(), "status"))
