@@ -47,12 +47,12 @@ func TestBookOrderAndWaits(t *testing.T) {
 }
 
 func TestBookSkipsAPreviousStepAboutToExpire(t *testing.T) {
-	now := time.Unix(1_700_000_038, 0) // 2 s left in the step
+	now := time.Unix(1_700_000_038, 500_000_000) // 1.5 s left in the step
 	b := NewBook(func() time.Time { return now })
 	secret := "HJ6XM2DNERXDAVCUONGWKRTCMNTU6VDF"
 	code, wait, _ := b.NextNew(secret)
 	if want, _ := CodeAtStep(secret, Step(now)); code != want || wait != 0 {
-		t.Fatal("with 2 s left the previous step is too risky; use the current one")
+		t.Fatal("with 1.5 s left the previous step is too risky for a confirmation; use the current one")
 	}
 }
 
@@ -64,7 +64,7 @@ func TestBookPassingMFAUsesAShortLivedPreviousStep(t *testing.T) {
 	for _, tc := range []struct {
 		left     time.Duration
 		wantWait bool
-	}{{2 * time.Second, false}, {1500 * time.Millisecond, false}, {500 * time.Millisecond, true}} {
+	}{{1900 * time.Millisecond, false}, {1100 * time.Millisecond, false}, {500 * time.Millisecond, true}} {
 		now := time.Unix(1_700_000_040, 0).Add(-tc.left) // the step ends at ...040
 		b := NewBook(func() time.Time { return now })
 		if _, wait, _ := b.NextNew(secret); wait != 0 { // the confirmation takes the current code
@@ -117,5 +117,23 @@ func TestStoreSharesUsedStepsAcrossProcesses(t *testing.T) {
 		if strings.Contains(e.Name()+string(raw), secret) {
 			t.Fatal("the store must never hold the secret")
 		}
+	}
+}
+
+// An apply's confirmation with 4 s left in the step takes the previous step's code, so a
+// destroy 3 s later, still in the same step, takes the current one without waiting (with the
+// old 5 s margin the confirmation took the current code and the destroy waited).
+func TestBookConfirmationLeavesTheCurrentCodeFree(t *testing.T) {
+	secret := "HJ6XM2DNERXDAVCUONGWKRTCMNTU6VDF"
+	now := time.Unix(1_700_000_036, 0) // the step ends at ...040
+	b := NewBook(func() time.Time { return now })
+	code, wait, _ := b.NextNew(secret)
+	if prev, _ := CodeAtStep(secret, Step(now)-1); code != prev || wait != 0 {
+		t.Fatal("with 4 s left the confirmation should take the previous step's code")
+	}
+	now = now.Add(3 * time.Second)
+	code, wait, _ = b.Next(secret)
+	if cur, _ := CodeAtStep(secret, Step(now)); code != cur || wait != 0 {
+		t.Fatalf("passing MFA in the same step should take the current code at once; waited %v", wait)
 	}
 }
