@@ -24,6 +24,7 @@ var version = "dev"
 const softMemoryLimit = 64 << 20
 
 func main() {
+	provider.AlignSDKLogLevels()
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(softMemoryLimit)
 	}

@@ -43,10 +43,9 @@ func (tc *toolchain) terraformRun(ctx context.Context, dir string, parallelism i
 	cmd := exec.CommandContext(ctx, "terraform", args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+tc.cliConfig, "TF_IN_AUTOMATION=1",
-		"XDG_CACHE_HOME="+filepath.Join(dir, "cache"), "TF_LOG_PATH="+logPath, "TF_LOG_PROVIDER="+providerLogLevel(),
-		// Without these, setting TF_LOG_PROVIDER makes the plugin SDKs log at TRACE, and the
-		// provider and terraform spend a third of their CPU writing and reading those lines.
-		"TF_LOG_SDK="+providerLogLevel(), "TF_LOG_SDK_FRAMEWORK="+providerLogLevel(), "TF_LOG_SDK_PROTO="+providerLogLevel())
+		// The provider logs its SDKs at the level Terraform collects (provider.AlignSDKLogLevels),
+		// so WARN costs about what a run without TF_LOG costs.
+		"XDG_CACHE_HOME="+filepath.Join(dir, "cache"), "TF_LOG_PATH="+logPath, "TF_LOG_PROVIDER="+providerLogLevel())
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 
