@@ -114,8 +114,8 @@ func (s *rssSampler) sample(name string) {
 			cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
 			provider = err == nil && bytes.Contains(cmdline, []byte(name))
 			// A child terraform has forked but not yet exec'd still shows terraform's command
-			// line: such a pid is looked at again next time.
-			if provider || !bytes.Contains(cmdline, []byte("terraform")) {
+			// line, and one in the middle of exec shows none: such a pid is looked at again.
+			if provider || (len(cmdline) > 0 && !bytes.Contains(cmdline, []byte("terraform"))) {
 				s.seen[e.Name()] = provider
 			}
 		}
