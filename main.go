@@ -23,10 +23,19 @@ var version = "dev"
 // collections. A limit set by the user (GOMEMLIMIT) wins.
 const softMemoryLimit = 64 << 20
 
+// gcPercent lets the heap grow to three times the live data before a collection (Go's default
+// is twice), while softMemoryLimit caps it: the plugin SDKs allocate heavily per request, and
+// make bench (U=100, no latency, 3 runs) measured 9 % less provider CPU for apply and 14 % less
+// for destroy, with the peak at U=500 still about 90 MiB. GOGC set by the user wins.
+const gcPercent = 200
+
 func main() {
 	provider.AlignSDKLogLevels()
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(softMemoryLimit)
+	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
 	}
 	var debugMode bool
 	flag.BoolVar(&debugMode, "debug", false, "run the provider with support for debuggers like delve")
