@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -17,13 +18,14 @@ const (
 	GrantMFAOTP            = "http://auth0.com/oauth/grant-type/mfa-otp"
 	GrantMFAOOB            = "http://auth0.com/oauth/grant-type/mfa-oob"
 	GrantMFARecoveryCode   = "http://auth0.com/oauth/grant-type/mfa-recovery-code"
+	GrantClientCredentials = "client_credentials"
 	DefaultConnection      = "Username-Password-Authentication"
 	defaultDemoDomain      = "demo.auth0mfa.test"
 	defaultDemoFriendlyStr = "Demo Tenant"
 )
 
 // AllGrantTypes is every grant the emulator implements; the demo client has them all.
-var AllGrantTypes = []string{GrantPassword, GrantPasswordRealm, GrantMFAOTP, GrantMFAOOB, GrantMFARecoveryCode}
+var AllGrantTypes = []string{GrantPassword, GrantPasswordRealm, GrantMFAOTP, GrantMFAOOB, GrantMFARecoveryCode, GrantClientCredentials}
 
 // Config is the JSON tenant description the emulator is started with.
 type Config struct {
@@ -56,6 +58,9 @@ type ClientConfig struct {
 	ClientSecret string   `json:"client_secret,omitempty"`
 	PublicKeyPEM string   `json:"public_key_pem,omitempty"`
 	GrantTypes   []string `json:"grant_types"`
+	// ManagementScopes is the client's grant for the Management API (https://DOMAIN/api/v2/):
+	// the scopes a client_credentials token gets, such as "update:users". Empty: no grant.
+	ManagementScopes []string `json:"management_scopes,omitempty"`
 }
 
 // UserConfig is one database user of the tenant.
@@ -65,6 +70,9 @@ type UserConfig struct {
 	EmailVerified bool   `json:"email_verified,omitempty"`
 	Password      string `json:"password"`
 	Connection    string `json:"connection,omitempty"`
+	// UserID fixes the user's id ("auth0|…"), for configurations that name it (the
+	// Management API's recovery-code regeneration takes it); random when empty.
+	UserID string `json:"user_id,omitempty"`
 }
 
 // LoadConfig reads a JSON config file; unknown keys are an error so typos surface.
@@ -99,6 +107,11 @@ func DemoConfig() Config {
 		Clients: []ClientConfig{{
 			ClientID: "demo-client", ClientSecret: "demo-secret",
 			GrantTypes: append([]string(nil), AllGrantTypes...),
+		}, {
+			// A machine-to-machine application for the Management API, as
+			// auth0mfa_recovery_code_regeneration needs (management_client_id/secret).
+			ClientID: "demo-management", ClientSecret: "demo-management-secret",
+			GrantTypes: []string{GrantClientCredentials}, ManagementScopes: []string{ScopeUpdateUsers},
 		}},
 		Users: []UserConfig{{
 			Username: "demo@example.com", Email: "demo@example.com",
@@ -156,11 +169,20 @@ func (c Config) Validate() error {
 				return fmt.Errorf("emulator config: client %q: unknown grant type %q", cl.ClientID, g)
 			}
 		}
+		if len(cl.ManagementScopes) > 0 && !slices.Contains(cl.GrantTypes, GrantClientCredentials) {
+			return fmt.Errorf("emulator config: client %q has management_scopes but not the %q grant type", cl.ClientID, GrantClientCredentials)
+		}
 	}
-	users := map[string]bool{}
+	users, ids := map[string]bool{}, map[string]bool{}
 	for _, u := range c.Users {
 		if err := validateUser(u); err != nil {
 			return fmt.Errorf("emulator config: %w", err)
+		}
+		if u.UserID != "" {
+			if ids[u.UserID] {
+				return fmt.Errorf("emulator config: user_id %q appears twice", u.UserID)
+			}
+			ids[u.UserID] = true
 		}
 		key := strings.ToLower(u.Connection + "/" + u.Username)
 		if users[key] {
@@ -185,6 +207,9 @@ func validateUser(u UserConfig) error {
 	}
 	if u.Password == "" {
 		return fmt.Errorf("user %q needs a password", u.Username)
+	}
+	if provider, id, ok := strings.Cut(u.UserID, "|"); u.UserID != "" && (!ok || provider == "" || id == "" || strings.ContainsAny(u.UserID, "/ ")) {
+		return fmt.Errorf("user %q: user_id %q must look like auth0|ID", u.Username, u.UserID)
 	}
 	return nil
 }

@@ -324,6 +324,7 @@ func Endpoints() []string {
 	eps := []string{
 		"POST /oauth/token", "POST /mfa/associate", "POST /mfa/challenge",
 		"GET /mfa/authenticators", "DELETE /mfa/authenticators/{id}",
+		"POST /api/v2/users/{id}/recovery-code-regeneration",
 		"GET /.well-known/openid-configuration", "GET /.well-known/jwks.json",
 	}
 	sort.Strings(eps)

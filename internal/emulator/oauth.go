@@ -64,6 +64,8 @@ func (s *Server) token(r *http.Request, p params) (*tokenResponse, *apiError) {
 		return s.mfaGrant(cl, p, []string{"otp"}, s.verifyOTP)
 	case GrantMFAOOB:
 		return s.mfaGrant(cl, p, []string{"oob_code"}, s.verifyOOB)
+	case GrantClientCredentials:
+		return s.clientCredentialsGrant(cl, p)
 	default:
 		return s.mfaGrant(cl, p, []string{"recovery_code"}, s.verifyRecoveryCode)
 	}

@@ -124,7 +124,11 @@ func (s *Server) addUserLocked(cfg UserConfig) {
 	if cfg.Connection == "" {
 		cfg.Connection = DefaultConnection
 	}
-	u := &user{id: newUserID(), cfg: cfg}
+	id := cfg.UserID
+	if id == "" {
+		id = newUserID()
+	}
+	u := &user{id: id, cfg: cfg}
 	if s.cfg.Factors.Email && cfg.EmailVerified && cfg.Email != "" {
 		// Auth0 lists every verified email as an active email authenticator (reference §5).
 		u.authenticators = append(u.authenticators, &authenticator{
@@ -152,6 +156,7 @@ func (s *Server) routes() {
 	s.api("POST /mfa/challenge", s.handleChallenge)
 	s.api("GET /mfa/authenticators", s.handleList)
 	s.api("DELETE /mfa/authenticators/{id}", s.handleDelete)
+	s.api("POST /api/v2/users/{id}/recovery-code-regeneration", s.handleRecoveryCodeRegeneration)
 	s.api("GET /.well-known/openid-configuration", s.handleDiscovery)
 	s.api("GET /.well-known/jwks.json", s.handleJWKS)
 	s.controlRoutes()

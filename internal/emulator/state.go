@@ -138,6 +138,16 @@ func (u *user) remove(id string) {
 // first enrollment is issued a fresh one. Open question: Auth0 does not document what happens
 // to the code when the last factor goes; resetting keeps "recovery codes come with the first
 // factor" true for a user who starts over, which is what the provider's tests rely on.
+// activeRecoveryCode is the user's recovery-code authenticator, when it is active.
+func (u *user) activeRecoveryCode() *authenticator {
+	for _, a := range u.authenticators {
+		if a.kind == kindRecovery && a.active {
+			return a
+		}
+	}
+	return nil
+}
+
 func (u *user) dropRecoveryIfAlone() {
 	for _, a := range u.authenticators {
 		if a.kind != kindRecovery && !a.derived {

@@ -91,15 +91,20 @@ type accessClaims struct {
 }
 
 func (s *signer) issue(issuer, audience, userID, clientID, scope string, now time.Time) (string, error) {
+	return s.issueFor(issuer, audience, userID, clientID, scope, now, accessTokenLifetime)
+}
+
+// issueFor is issue with a lifetime of the caller's (Management API tokens live 24 h).
+func (s *signer) issueFor(issuer, audience, subject, clientID, scope string, now time.Time, lifetime time.Duration) (string, error) {
 	claims := accessClaims{
 		Scope: scope,
 		Azp:   clientID,
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    issuer,
-			Subject:   userID,
+			Subject:   subject,
 			Audience:  jwt.ClaimStrings{audience},
 			IssuedAt:  jwt.NewNumericDate(now),
-			ExpiresAt: jwt.NewNumericDate(now.Add(accessTokenLifetime)),
+			ExpiresAt: jwt.NewNumericDate(now.Add(lifetime)),
 			ID:        randomString(16, idAlphabet),
 		},
 	}

@@ -139,12 +139,7 @@ func (s *Server) verifyRecoveryCode(u *user, _ *mfaTokenRecord, p params) (strin
 	if u.otpFailures.exhausted(now) {
 		return "", tooManyAttempts()
 	}
-	var rc *authenticator
-	for _, a := range u.authenticators {
-		if a.kind == kindRecovery && a.active {
-			rc = a
-		}
-	}
+	rc := u.activeRecoveryCode()
 	given := p.get("recovery_code")
 	if rc == nil || u.recoveryCode == "" || subtle.ConstantTimeCompare([]byte(given), []byte(u.recoveryCode)) != 1 {
 		u.otpFailures.fail(now)

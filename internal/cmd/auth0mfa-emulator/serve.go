@@ -67,6 +67,10 @@ func describe(stdout, stderr io.Writer, cfg emulator.Config, demo bool, addr str
 	// The demo tenant's values are public test fixtures, printed so a newcomer can use them.
 	c, u := cfg.Clients[0], cfg.Users[0]
 	fmt.Fprintf(stdout, "demo client: client_id=%s client_secret=%s\n", c.ClientID, c.ClientSecret)
+	if len(cfg.Clients) > 1 {
+		m := cfg.Clients[1]
+		fmt.Fprintf(stdout, "management client: management_client_id=%s management_client_secret=%s\n", m.ClientID, m.ClientSecret)
+	}
 	fmt.Fprintf(stdout, "demo user:   username=%s password=%s\n", u.Username, u.Password)
 }
 

@@ -23,17 +23,25 @@ const (
 	ClientSecret = "test-client-secret"
 	Username     = "alice@example.com"
 	Password     = "alice-password-1"
+	UserID       = "auth0|alice"
+	// A machine-to-machine client with a Management API grant (update:users).
+	ManagementClientID     = "test-management"
+	ManagementClientSecret = "test-management-secret"
 )
 
-// Config is a tenant with one client holding every grant and one user.
+// Config is a tenant with one client holding every grant (and no Management API grant), a
+// Management API client, and one user.
 func Config() emulator.Config {
 	return emulator.Config{
 		Domain: Domain, FriendlyName: FriendlyName,
 		Clients: []emulator.ClientConfig{{
 			ClientID: ClientID, ClientSecret: ClientSecret,
 			GrantTypes: append([]string(nil), emulator.AllGrantTypes...),
+		}, {
+			ClientID: ManagementClientID, ClientSecret: ManagementClientSecret,
+			GrantTypes: []string{emulator.GrantClientCredentials}, ManagementScopes: []string{emulator.ScopeUpdateUsers},
 		}},
-		Users: []emulator.UserConfig{{Username: Username, Email: Username, Password: Password}},
+		Users: []emulator.UserConfig{{Username: Username, Email: Username, Password: Password, UserID: UserID}},
 	}
 }
 
