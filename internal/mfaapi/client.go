@@ -29,6 +29,11 @@ type Config struct {
 	ClientID     string
 	ClientSecret string
 	PrivateKey   *rsa.PrivateKey
+	// ManagementClientID and ManagementClientSecret are an application with a client grant for
+	// the Management API (https://{Domain}/api/v2/); only recovery-code regeneration needs
+	// them (see RegenerateRecoveryCode).
+	ManagementClientID     string
+	ManagementClientSecret string
 	// SigningAlg is the client assertion algorithm: RS256 (default), RS384 or PS256.
 	SigningAlg string
 	// UserAgent is sent with every request.
@@ -70,6 +75,7 @@ type Client struct {
 	gates rateGates
 
 	journalMu   sync.Mutex
+	management  managementToken
 	ownInFlight map[string]bool // tokens of this process's live journal entries
 }
 

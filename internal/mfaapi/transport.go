@@ -238,7 +238,9 @@ func decodeError(endpoint string, resp *http.Response, raw []byte, now time.Time
 	if json.Unmarshal(raw, &body) == nil {
 		var code string
 		_ = json.Unmarshal(body.Error, &code)
-		e.Code = firstNonEmpty(code, body.Code, body.ErrorCode)
+		// The Management API's errorCode ("inexistent_user") is more precise than its error
+		// (the reason phrase, "Not Found"); the Authentication API has no errorCode.
+		e.Code = firstNonEmpty(body.ErrorCode, code, body.Code)
 		e.Description = firstNonEmpty(body.ErrorDescription, body.Description, body.Message)
 		e.mfaToken = body.MFAToken
 	}

@@ -1,0 +1,57 @@
+package mfaapi_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator/emutest"
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
+)
+
+func withManagement(cfg *mfaapi.Config) {
+	cfg.ManagementClientID, cfg.ManagementClientSecret = emutest.ManagementClientID, emutest.ManagementClientSecret
+}
+
+func TestRegenerateRecoveryCode(t *testing.T) {
+	tn := newTenant(t)
+	if _, err := newClient(t, tn).RegenerateRecoveryCode(ctx(t), emutest.UserID); !errors.Is(err, mfaapi.ErrNoManagementClient) {
+		t.Fatalf("without management credentials: %v", err)
+	}
+	c := newClient(t, tn, withManagement)
+	tokensBefore := tn.Stats()["POST /oauth/token"]
+
+	// A user with no factor has no recovery code to replace (the emulator's 400).
+	_, err := c.RegenerateRecoveryCode(ctx(t), emutest.UserID)
+	var apiErr *mfaapi.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 {
+		t.Fatalf("a user with no factor: %v", err)
+	}
+	e, err := c.Session(alice()).EnrollOTP(ctx(t), mfaapi.StepUp{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := c.RegenerateRecoveryCode(ctx(t), emutest.UserID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := c.RegenerateRecoveryCode(ctx(t), emutest.UserID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first == second || first == e.RecoveryCodes[0] || len(first) != 24 {
+		t.Fatalf("codes %q, %q after %q", first, second, e.RecoveryCodes[0])
+	}
+	// One client-credentials token for the three calls (the enrollment's own grants aside).
+	if n := tn.Stats()["POST /oauth/token"] - tokensBefore - 2; n != 1 {
+		t.Fatalf("%d client-credentials requests for three regenerations; the Management token should be reused", n)
+	}
+
+	_, err = c.RegenerateRecoveryCode(ctx(t), "auth0|nobody")
+	if !mfaapi.IsNotFound(err) || !errors.As(err, &apiErr) || apiErr.Code != "inexistent_user" {
+		t.Fatalf("an unknown user: %v", err)
+	}
+	bad := newClient(t, tn, func(cfg *mfaapi.Config) { cfg.ManagementClientID, cfg.ManagementClientSecret = emutest.ClientID, emutest.ClientSecret })
+	if _, err := bad.RegenerateRecoveryCode(ctx(t), emutest.UserID); !errors.As(err, &apiErr) || apiErr.Code != "access_denied" {
+		t.Fatalf("an application without a Management API grant: %v", err)
+	}
+}
