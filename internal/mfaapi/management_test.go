@@ -50,7 +50,9 @@ func TestRegenerateRecoveryCode(t *testing.T) {
 	if !mfaapi.IsNotFound(err) || !errors.As(err, &apiErr) || apiErr.Code != "inexistent_user" {
 		t.Fatalf("an unknown user: %v", err)
 	}
-	bad := newClient(t, tn, func(cfg *mfaapi.Config) { cfg.ManagementClientID, cfg.ManagementClientSecret = emutest.ClientID, emutest.ClientSecret })
+	bad := newClient(t, tn, func(cfg *mfaapi.Config) {
+		cfg.ManagementClientID, cfg.ManagementClientSecret = emutest.ClientID, emutest.ClientSecret
+	})
 	if _, err := bad.RegenerateRecoveryCode(ctx(t), emutest.UserID); !errors.As(err, &apiErr) || apiErr.Code != "access_denied" {
 		t.Fatalf("an application without a Management API grant: %v", err)
 	}
