@@ -47,6 +47,8 @@ type providerModel struct {
 	ClientAssertionPrivateKey types.String `tfsdk:"client_assertion_private_key"`
 	ClientAssertionSigningAlg types.String `tfsdk:"client_assertion_signing_alg"`
 	BaseURL                   types.String `tfsdk:"base_url"`
+	ManagementClientID        types.String `tfsdk:"management_client_id"`
+	ManagementClientSecret    types.String `tfsdk:"management_client_secret"`
 }
 
 func (p *auth0mfaProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -99,6 +101,19 @@ func (p *auth0mfaProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"and tokens never cross a network unencrypted. Environment: `AUTH0MFA_BASE_URL`.",
 				Validators: []validator.String{baseURLValidator{}},
 			},
+			"management_client_id": schema.StringAttribute{
+				Optional: true,
+				Description: "Optional: the client ID of a machine-to-machine application with a client grant for the Management " +
+					"API (`https://{domain}/api/v2/`) that includes `update:users`. Only `auth0mfa_recovery_code_regeneration` " +
+					"needs it. Environment: `AUTH0MFA_MANAGEMENT_CLIENT_ID`.",
+				Validators: []validator.String{notBlank(), stringvalidator.AlsoRequires(path.MatchRoot("management_client_secret"))},
+			},
+			"management_client_secret": schema.StringAttribute{
+				Optional:    true,
+				Sensitive:   true,
+				Description: "The secret of the `management_client_id` application. Environment: `AUTH0MFA_MANAGEMENT_CLIENT_SECRET`.",
+				Validators:  []validator.String{notBlank(), stringvalidator.AlsoRequires(path.MatchRoot("management_client_id"))},
+			},
 		},
 	}
 }
@@ -139,7 +154,7 @@ func (p *auth0mfaProvider) ValidateConfig(ctx context.Context, req provider.Vali
 }
 
 func (p *auth0mfaProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewOTPAuthenticatorResource, NewOOBAuthenticatorResource}
+	return []func() resource.Resource{NewOTPAuthenticatorResource, NewOOBAuthenticatorResource, NewRecoveryCodeRegenerationResource}
 }
 
 func (p *auth0mfaProvider) DataSources(context.Context) []func() datasource.DataSource {

@@ -25,6 +25,8 @@ const (
 	envPrivateKey   = "AUTH0MFA_CLIENT_ASSERTION_PRIVATE_KEY"
 	envSigningAlg   = "AUTH0MFA_CLIENT_ASSERTION_SIGNING_ALG"
 	envBaseURL      = "AUTH0MFA_BASE_URL"
+	envMgmtClientID = "AUTH0MFA_MANAGEMENT_CLIENT_ID"
+	envMgmtSecret   = "AUTH0MFA_MANAGEMENT_CLIENT_SECRET"
 )
 
 // requestTimeout bounds each HTTP request to Auth0; tests lower it to exercise timeouts.
@@ -47,12 +49,12 @@ type providerData struct {
 
 // nothingConfigured reports a provider block and environment that set no setting at all.
 func nothingConfigured(cfg providerModel) bool {
-	for _, v := range []types.String{cfg.Domain, cfg.ClientID, cfg.ClientSecret, cfg.ClientAssertionPrivateKey, cfg.ClientAssertionSigningAlg, cfg.BaseURL} {
+	for _, v := range []types.String{cfg.Domain, cfg.ClientID, cfg.ClientSecret, cfg.ClientAssertionPrivateKey, cfg.ClientAssertionSigningAlg, cfg.BaseURL, cfg.ManagementClientID, cfg.ManagementClientSecret} {
 		if !v.IsNull() {
 			return false
 		}
 	}
-	for _, env := range []string{envDomain, envDomainShared, envClientID, envClientSecret, envPrivateKey, envSigningAlg, envBaseURL} {
+	for _, env := range []string{envDomain, envDomainShared, envClientID, envClientSecret, envPrivateKey, envSigningAlg, envBaseURL, envMgmtClientID, envMgmtSecret} {
 		if getenv(env) != "" {
 			return false
 		}
@@ -104,6 +106,8 @@ func buildClient(ctx context.Context, cfg providerModel, version, tfVersion stri
 	}
 	alg := setting(cfg.ClientAssertionSigningAlg, "client_assertion_signing_alg", diags, envSigningAlg)
 	baseURL := setting(cfg.BaseURL, "base_url", diags, envBaseURL)
+	mgmtID := setting(cfg.ManagementClientID, "management_client_id", diags, envMgmtClientID)
+	mgmtSecret := setting(cfg.ManagementClientSecret, "management_client_secret", diags, envMgmtSecret)
 	if diags.HasError() {
 		return nil
 	}
@@ -125,7 +129,15 @@ func buildClient(ctx context.Context, cfg providerModel, version, tfVersion stri
 			"Both a client secret and a client assertion private key are set (in the provider block or through "+
 				envClientSecret+" and "+envPrivateKey+"). Use one: the application authenticates one way.")
 	}
+	// The Management application is optional, but half of it is a mistake worth stopping for.
+	switch {
+	case mgmtID != "" && mgmtSecret == "":
+		missing(diags, "management_client_secret", "the secret of the management_client_id application", envMgmtSecret)
+	case mgmtSecret != "" && mgmtID == "":
+		missing(diags, "management_client_id", "the client ID the management_client_secret belongs to", envMgmtClientID)
+	}
 	var mcfg mfaapi.Config
+	mcfg.ManagementClientID, mcfg.ManagementClientSecret = mgmtID, mgmtSecret
 	if keyPEM != "" {
 		key, err := mfaapi.ParsePrivateKey(keyPEM)
 		if err != nil {
