@@ -66,9 +66,9 @@ func (r *recoveryCodeRegenerationResource) Schema(_ context.Context, _ resource.
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"triggers": schema.MapAttribute{
-				ElementType: types.StringType,
-				Optional:    true,
-				Description: "Arbitrary values; any change makes a new recovery code (for example `{ rotated = \"2026-11\" }`).",
+				ElementType:   types.StringType,
+				Optional:      true,
+				Description:   "Arbitrary values; any change makes a new recovery code (for example `{ rotated = \"2026-11\" }`).",
 				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
 			},
 			"recovery_code": schema.StringAttribute{
