@@ -27,3 +27,14 @@ provider "auth0mfa" {
   client_id     = "demo-client"
   client_secret = "demo-secret"
 }
+
+# With a Management API application, for auth0mfa_recovery_code_regeneration only.
+# Environment: AUTH0MFA_MANAGEMENT_CLIENT_ID, AUTH0MFA_MANAGEMENT_CLIENT_SECRET.
+provider "auth0mfa" {
+  alias                    = "with_management"
+  domain                   = "example.eu.auth0.com"
+  client_id                = var.auth0mfa_client_id
+  client_secret            = var.auth0mfa_client_secret
+  management_client_id     = var.auth0mfa_management_client_id
+  management_client_secret = var.auth0mfa_management_client_secret
+}

@@ -21,10 +21,29 @@ import (
 
 // authenticatorCommon is what the shared steps need from a resource model.
 type authenticatorCommon struct {
-	login    *loginModel
-	id       string
-	active   *types.Bool
-	timeouts timeouts.Value
+	login           *loginModel
+	id              string
+	active          *types.Bool
+	timeouts        timeouts.Value
+	newRecoveryCode types.String
+}
+
+// recoveryStepUp adds the user's recovery code to up as the last way to pass MFA: the
+// replacement a previous operation stored (newer) or else login.recovery_code. A used code
+// stops working; Auth0's replacement is written to *replacement.
+func recoveryStepUp(up mfaapi.StepUp, login *loginModel, stored types.String, replacement *string) mfaapi.StepUp {
+	code := ""
+	switch {
+	case !stored.IsNull() && !stored.IsUnknown() && stored.ValueString() != "":
+		code = stored.ValueString()
+	case login != nil && !login.RecoveryCode.IsNull() && !login.RecoveryCode.IsUnknown():
+		code = login.RecoveryCode.ValueString()
+	}
+	if code != "" {
+		up.RecoveryCode = code
+		up.OnRecoveryCode = func(c string) { *replacement = c }
+	}
+	return up
 }
 
 // authenticatorModel is a resource model (as a pointer) that exposes its common part.
@@ -73,7 +92,21 @@ func deleteResource[M any, P authenticatorResourceModel[M]](ctx context.Context,
 	resp.Diagnostics.Append(diags...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	deleteAuthenticator(ctx, data.client, c.login, c.id, stepUp(&state), &resp.Diagnostics)
+	var replacement string
+	deleteAuthenticator(ctx, data.client, c.login, c.id, recoveryStepUp(stepUp(&state), c.login, c.newRecoveryCode, &replacement), &resp.Diagnostics)
+	warnRecoveryCodeLost(&resp.Diagnostics, replacement, "to delete "+c.id+", and the resource is gone")
+}
+
+// warnRecoveryCodeLost tells the user, when replacement is set, that the recovery code was
+// spent and its replacement could not be stored (it is never printed: it is a secret).
+func warnRecoveryCodeLost(diags *diag.Diagnostics, replacement, why string) {
+	if replacement == "" {
+		return
+	}
+	diags.AddWarning("Recovery Code Used and Its Replacement Not Kept",
+		"Nothing but the user's recovery code could pass MFA, so the provider used it "+why+". Auth0 issued a new "+
+			"recovery code that has nowhere to be stored, and the old one no longer works. Give the user a new one with "+
+			"auth0mfa_recovery_code_regeneration (or the Auth0 Dashboard).")
 }
 
 func configureData(raw any, diags *diag.Diagnostics) *providerData {
@@ -154,6 +187,7 @@ func importAuthenticator(ctx context.Context, raw string, resp *resource.ImportS
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.authenticatorID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("login"), &loginModel{
 		Username: types.StringValue(id.username), Password: types.StringNull(), Realm: realm, OTPSecret: types.StringNull(),
+		RecoveryCode: types.StringNull(),
 	})...)
 }
 

@@ -18,6 +18,8 @@ type loginModel struct {
 	Password  types.String `tfsdk:"password"`
 	Realm     types.String `tfsdk:"realm"`
 	OTPSecret types.String `tfsdk:"otp_secret"`
+	// RecoveryCode is the last way to pass MFA; it is single-use (see recoveryStepUp).
+	RecoveryCode types.String `tfsdk:"recovery_code"`
 }
 
 func (l *loginModel) api() mfaapi.Login {
@@ -46,6 +48,10 @@ const (
 		"`Username-Password-Authentication`. Unset: the tenant's default directory (the password grant)."
 	otpSecretDescription = "The base32 secret of one of the user's active OTP factors, used to pass MFA when Auth0 " +
 		"demands it (for example `auth0mfa_otp_authenticator.first.secret`). Changing it only updates state."
+	recoveryCodeDescription = "The user's recovery code, the last resort to pass MFA when nothing else can (no " +
+		"`otp_secret`, no usable factor of the resource's own). **Single-use:** Auth0 answers a used recovery code " +
+		"with a new one and the old one stops working; the provider stores the new one in `new_recovery_code` " +
+		"and uses that one next time (for example when destroying). Changing it only updates state."
 )
 
 // loginResourceAttribute: a new username or realm is another user, so it replaces the
@@ -73,6 +79,10 @@ func loginResourceAttribute() rschema.SingleNestedAttribute {
 				Optional: true, Sensitive: true, Description: otpSecretDescription,
 				Validators: []validator.String{otpSecretValidator{}},
 			},
+			"recovery_code": rschema.StringAttribute{
+				Optional: true, Sensitive: true, Description: recoveryCodeDescription,
+				Validators: []validator.String{recoveryCodeValidator()},
+			},
 		},
 	}
 }
@@ -86,6 +96,7 @@ func loginDataSourceAttribute() dschema.SingleNestedAttribute {
 			"password":   dschema.StringAttribute{Required: true, Sensitive: true, Description: "The user's password.", Validators: []validator.String{notBlank()}},
 			"realm":      dschema.StringAttribute{Optional: true, Description: realmDescription, Validators: []validator.String{realmValidator()}},
 			"otp_secret": dschema.StringAttribute{Optional: true, Sensitive: true, Description: "Not needed for listing; accepted so the same `login` object can be reused.", Validators: []validator.String{otpSecretValidator{}}},
+			"recovery_code": dschema.StringAttribute{Optional: true, Sensitive: true, Description: "Not used for listing (it would be spent); accepted so the same `login` object can be reused.", Validators: []validator.String{recoveryCodeValidator()}},
 		},
 	}
 }

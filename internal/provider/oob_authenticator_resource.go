@@ -56,6 +56,7 @@ type oobAuthenticatorModel struct {
 	RecoveryCodes      types.List     `tfsdk:"recovery_codes"`
 	CompanionIDs       types.List     `tfsdk:"companion_ids"`
 	BarcodeURI         types.String   `tfsdk:"barcode_uri"`
+	NewRecovery        types.String   `tfsdk:"new_recovery_code"`
 	Timeouts           timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -117,6 +118,12 @@ func (r *oobAuthenticatorResource) Schema(ctx context.Context, _ resource.Schema
 				Computed: true, Sensitive: true, ElementType: types.StringType,
 				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 				Description:   "The user's recovery code, issued only with a user's first factor; null otherwise and after import.",
+			},
+			"new_recovery_code": schema.StringAttribute{
+				Computed: true, Sensitive: true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				Description: "Set when this resource had to pass MFA with `login.recovery_code`: the recovery code Auth0 " +
+					"issued in its place (the one in `login` no longer works). Null otherwise.",
 			},
 			"companion_ids": schema.ListAttribute{
 				Computed: true, ElementType: types.StringType,
@@ -235,11 +242,14 @@ func (r *oobAuthenticatorResource) Create(ctx context.Context, req resource.Crea
 			return a.OOBChannel == channel && mfaapi.MatchesMasked(a.Name, dest)
 		}, fetch)
 	}
+	var replacement string
+	up = recoveryStepUp(up, plan.Login, types.StringNull(), &replacement)
 	login := plan.Login.api()
 	session := r.data.client.Session(login)
 	e, err := session.EnrollOOB(ctx, assoc, fetch, up)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Could Not Enroll the "+channelTitle(channel)+" Authenticator", login, err)
+		warnRecoveryCodeLost(&resp.Diagnostics, replacement, "and the enrollment then failed")
 		return
 	}
 	logSwept(ctx, e)
@@ -249,6 +259,7 @@ func (r *oobAuthenticatorResource) Create(ctx context.Context, req resource.Crea
 	plan.CompanionIDs = stringListOrEmpty(e.CompanionIDs)
 	plan.BarcodeURI = optionalString(e.Association.BarcodeURI)
 	plan.Name = optionalString(e.Name)
+	plan.NewRecovery = optionalString(replacement)
 	saveEnrollment(reqCtx, resp, session, e, &plan)
 }
 
@@ -305,5 +316,5 @@ func stringListOrEmpty(vals []string) types.List {
 }
 
 func (m *oobAuthenticatorModel) common() authenticatorCommon {
-	return authenticatorCommon{login: m.Login, id: m.ID.ValueString(), active: &m.Active, timeouts: m.Timeouts}
+	return authenticatorCommon{login: m.Login, id: m.ID.ValueString(), active: &m.Active, timeouts: m.Timeouts, newRecoveryCode: m.NewRecovery}
 }

@@ -41,6 +41,7 @@ type otpAuthenticatorModel struct {
 	QRCodePNG     types.String   `tfsdk:"qr_code_png"`
 	RecoveryCodes types.List     `tfsdk:"recovery_codes"`
 	Active        types.Bool     `tfsdk:"active"`
+	NewRecovery   types.String   `tfsdk:"new_recovery_code"`
 	Timeouts      timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -79,6 +80,12 @@ func (r *otpAuthenticatorResource) Schema(ctx context.Context, _ resource.Schema
 				Description: "The user's recovery code, which Auth0 issues only with a user's first factor. Null when this " +
 					"was not the user's first factor, and after import.",
 			},
+			"new_recovery_code": schema.StringAttribute{
+				Computed: true, Sensitive: true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				Description: "Set when this resource had to pass MFA with `login.recovery_code`: the recovery code Auth0 " +
+					"issued in its place (the one in `login` no longer works). Null otherwise.",
+			},
 			"active": schema.BoolAttribute{
 				Computed: true, PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 				Description: "Whether Auth0 lists the factor as confirmed. A factor found inactive or gone is removed from state.",
@@ -106,9 +113,11 @@ func (r *otpAuthenticatorResource) Create(ctx context.Context, req resource.Crea
 
 	login := plan.Login.api()
 	session := r.data.client.Session(login)
-	e, err := session.EnrollOTP(ctx, mfaapi.StepUp{})
+	var replacement string
+	e, err := session.EnrollOTP(ctx, recoveryStepUp(mfaapi.StepUp{}, plan.Login, types.StringNull(), &replacement))
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Could Not Enroll the OTP Authenticator", login, err)
+		warnRecoveryCodeLost(&resp.Diagnostics, replacement, "and the enrollment then failed")
 		return
 	}
 	logSwept(ctx, e)
@@ -122,6 +131,7 @@ func (r *otpAuthenticatorResource) Create(ctx context.Context, req resource.Crea
 	plan.QRCodePNG = types.StringValue(png)
 	plan.RecoveryCodes = stringList(e.RecoveryCodes)
 	plan.Active = types.BoolValue(true)
+	plan.NewRecovery = optionalString(replacement)
 	// State is saved even with a rendering error so the enrolled factor is never orphaned.
 	saveEnrollment(reqCtx, resp, session, e, &plan)
 }
@@ -148,5 +158,5 @@ func (r *otpAuthenticatorResource) ImportState(ctx context.Context, req resource
 }
 
 func (m *otpAuthenticatorModel) common() authenticatorCommon {
-	return authenticatorCommon{login: m.Login, id: m.ID.ValueString(), active: &m.Active, timeouts: m.Timeouts}
+	return authenticatorCommon{login: m.Login, id: m.ID.ValueString(), active: &m.Active, timeouts: m.Timeouts, newRecoveryCode: m.NewRecovery}
 }

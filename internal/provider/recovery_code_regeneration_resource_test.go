@@ -9,6 +9,7 @@ import (
 	"time"
 
 	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -149,5 +150,79 @@ resource "auth0mfa_recovery_code_regeneration" "test" {
 	})
 	if n := len(env.authenticators(t, env.username, env.password)); n != 0 {
 		t.Fatalf("refused plans left %d authenticators", n)
+	}
+}
+
+// login.recovery_code passes MFA when nothing else can: a user whose only factor was enrolled
+// elsewhere gets a second OTP factor, and the code Auth0 issues in place of the spent one is
+// stored in new_recovery_code (the spent one no longer works; the new one does).
+func TestAccLoginRecoveryCode(t *testing.T) {
+	env := newAccEnv(t)
+	env.emulatorOnly(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	first, err := env.client(t).Session(loginOf(env.username, env.password)).EnrollOTP(ctx, mfaapi.StepUp{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spent := first.RecoveryCodes[0]
+	cfg := env.providerBlock() + "resource \"auth0mfa_otp_authenticator\" \"test\" {\n" +
+		loginHCL(env.username, env.password, fmt.Sprintf("recovery_code = %q", spent)) + "}\n"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(otpAddr, at("new_recovery_code"), knownvalue.StringRegexp(regexp.MustCompile(`^[1-9A-HJ-NP-Z]{24}$`))),
+					statecheck.ExpectSensitiveValue(otpAddr, at("new_recovery_code")),
+					statecheck.ExpectSensitiveValue(otpAddr, at("login").AtMapKey("recovery_code")),
+					stateFunc(func(s *tfjson.State) error {
+						fresh, err := stateAttr(s, otpAddr, "new_recovery_code")
+						if err != nil {
+							return err
+						}
+						c := env.client(t)
+						use := func(code string) error {
+							_, err := c.Login(ctx, mfaapi.PasswordLogin{Username: env.username, Password: env.password, Audience: c.MFAAudience(), Scope: mfaapi.MFAScopes})
+							tok, ok := mfaapi.MFARequired(err)
+							if !ok {
+								return fmt.Errorf("login: %v", err)
+							}
+							_, err = c.VerifyRecoveryCode(ctx, tok, code)
+							return err
+						}
+						if err := use(spent); !mfaapi.IsInvalidGrant(err) {
+							return fmt.Errorf("the spent recovery code should be refused, got %v", err)
+						}
+						return use(fmt.Sprint(fresh))
+					}),
+				},
+			},
+			{
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+// A stored replacement wins over login.recovery_code (which it replaced).
+func TestRecoveryStepUpPrefersTheReplacement(t *testing.T) {
+	login := &loginModel{RecoveryCode: types.StringValue("OLD")}
+	var got string
+	up := recoveryStepUp(mfaapi.StepUp{}, login, types.StringValue("NEWER"), &got)
+	if up.RecoveryCode != "NEWER" {
+		t.Fatalf("used %q", up.RecoveryCode)
+	}
+	up.OnRecoveryCode("NEWEST")
+	if got != "NEWEST" {
+		t.Fatalf("replacement not reported: %q", got)
+	}
+	if up := recoveryStepUp(mfaapi.StepUp{}, login, types.StringNull(), &got); up.RecoveryCode != "OLD" {
+		t.Fatalf("without a stored replacement, login.recovery_code: got %q", up.RecoveryCode)
+	}
+	if up := recoveryStepUp(mfaapi.StepUp{}, &loginModel{RecoveryCode: types.StringNull()}, types.StringNull(), &got); up.RecoveryCode != "" || up.OnRecoveryCode != nil {
+		t.Fatal("no recovery code given, none used")
 	}
 }
