@@ -87,8 +87,14 @@ data "auth0mfa_authenticators" "all" {
   }
   depends_on = [auth0mfa_oob_authenticator.sms]
 }
+
+# Management credentials come from AUTH0MFA_MANAGEMENT_CLIENT_ID/SECRET.
+resource "auth0mfa_recovery_code_regeneration" "code" {
+  user_id    = %q
+  depends_on = [auth0mfa_otp_authenticator.otp]
+}
 `, emutest.Domain, tn.URL, emutest.ClientID, emutest.Domain, tn.URL, emutest.Username, emutest.Password,
-		emutest.Username, emutest.Password, emulatorBin, tn.URL, emutest.Username, emutest.Password)
+		emutest.Username, emutest.Password, emulatorBin, tn.URL, emutest.Username, emutest.Password, emutest.UserID)
 	_ = os.WriteFile(filepath.Join(work, "main.tf"), []byte(main), 0o600)
 	_ = os.WriteFile(filepath.Join(work, "key.pem"), []byte(keyPEM), 0o600)
 
@@ -98,7 +104,8 @@ data "auth0mfa_authenticators" "all" {
 		t.Helper()
 		cmd := exec.Command("terraform", args...)
 		cmd.Dir = work
-		cmd.Env = append(tfEnv, "TF_LOG=TRACE", "TF_LOG_PATH="+logPath, "AUTH0MFA_CLIENT_SECRET="+emutest.ClientSecret)
+		cmd.Env = append(tfEnv, "TF_LOG=TRACE", "TF_LOG_PATH="+logPath, "AUTH0MFA_CLIENT_SECRET="+emutest.ClientSecret,
+			"AUTH0MFA_MANAGEMENT_CLIENT_ID="+emutest.ManagementClientID, "AUTH0MFA_MANAGEMENT_CLIENT_SECRET="+emutest.ManagementClientSecret)
 		start := time.Now()
 		out, err := cmd.CombinedOutput()
 		t.Logf("terraform %s: %s", args[0], time.Since(start).Round(time.Millisecond))
@@ -152,7 +159,7 @@ data "auth0mfa_authenticators" "all" {
 		t.Fatal("the provider's own log lines are missing from the TRACE log; the scan would prove nothing")
 	}
 	secrets := map[string]string{
-		"user password": emutest.Password, "client secret": emutest.ClientSecret,
+		"user password": emutest.Password, "client secret": emutest.ClientSecret, "management client secret": emutest.ManagementClientSecret,
 		"private key": strings.Split(keyPEM, "\n")[1],
 	}
 	mu.Lock()
