@@ -168,7 +168,11 @@ func (c *Client) TOTPWaits() int64 { return c.codes.Waits() }
 const maxConnsKept = 64
 
 func newTransport() *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
+	base, ok := http.DefaultTransport.(*http.Transport)
+	if !ok { // replaced by a program embedding the client: start from Go's defaults' essentials
+		base = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
+	}
+	t := base.Clone()
 	t.MaxIdleConns = maxConnsKept
 	t.MaxIdleConnsPerHost = maxConnsKept
 	return t

@@ -92,10 +92,10 @@ func loginDataSourceAttribute() dschema.SingleNestedAttribute {
 		Required:    true,
 		Description: "How the provider logs in as the user. Listing needs only the `mfa_token`, so no factor is used.",
 		Attributes: map[string]dschema.Attribute{
-			"username":   dschema.StringAttribute{Required: true, Description: usernameDescription, Validators: []validator.String{notBlank()}},
-			"password":   dschema.StringAttribute{Required: true, Sensitive: true, Description: "The user's password.", Validators: []validator.String{notBlank()}},
-			"realm":      dschema.StringAttribute{Optional: true, Description: realmDescription, Validators: []validator.String{realmValidator()}},
-			"otp_secret": dschema.StringAttribute{Optional: true, Sensitive: true, Description: "Not needed for listing; accepted so the same `login` object can be reused.", Validators: []validator.String{otpSecretValidator{}}},
+			"username":      dschema.StringAttribute{Required: true, Description: usernameDescription, Validators: []validator.String{notBlank()}},
+			"password":      dschema.StringAttribute{Required: true, Sensitive: true, Description: "The user's password.", Validators: []validator.String{notBlank()}},
+			"realm":         dschema.StringAttribute{Optional: true, Description: realmDescription, Validators: []validator.String{realmValidator()}},
+			"otp_secret":    dschema.StringAttribute{Optional: true, Sensitive: true, Description: "Not needed for listing; accepted so the same `login` object can be reused.", Validators: []validator.String{otpSecretValidator{}}},
 			"recovery_code": dschema.StringAttribute{Optional: true, Sensitive: true, Description: "Not used for listing (it would be spent); accepted so the same `login` object can be reused.", Validators: []validator.String{recoveryCodeValidator()}},
 		},
 	}

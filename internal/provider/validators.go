@@ -118,7 +118,7 @@ func replaceUnlessImported() planmodifier.String {
 // 24 letters and digits (reference, open question 13: the exact alphabet is inferred).
 func recoveryCodeValidator() validator.String {
 	return stringCheck{desc: "an Auth0 recovery code: 24 letters and digits", check: func(s string) error {
-		if len(s) != 24 || strings.IndexFunc(s, func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') }) >= 0 {
+		if len(s) != 24 || strings.IndexFunc(s, func(r rune) bool { return (r < 'A' || r > 'Z') && (r < '0' || r > '9') }) >= 0 {
 			return errInvalid("login.recovery_code must be an Auth0 recovery code: 24 capital letters and digits (the value is not shown: it is a secret)")
 		}
 		return nil
