@@ -44,6 +44,8 @@ func TestProviderSettings(t *testing.T) {
 		mutate  func(*providerModel)
 		wantErr string // "" means the client is built
 		attr    string
+		// wantManagement: the built client has a Management API application.
+		wantManagement bool
 	}{
 		{name: "all from env", env: map[string]string{envDomain: "t.example.com", envClientID: "id", envClientSecret: "s3cret"}},
 		{name: "AUTH0_DOMAIN fallback", env: map[string]string{envDomainShared: "t.example.com", envClientID: "id", envClientSecret: "s3cret"}},
@@ -69,6 +71,14 @@ func TestProviderSettings(t *testing.T) {
 			wantErr: "not loopback", attr: "base_url"},
 		{name: "base URL with a path", env: map[string]string{envDomain: "t.example.com", envClientID: "id", envClientSecret: "s", envBaseURL: "https://t.example.com/api"},
 			wantErr: "without a path", attr: "base_url"},
+		{name: "management application from env", env: map[string]string{envDomain: "t.example.com", envClientID: "id", envClientSecret: "s",
+			envMgmtClientID: "m2m", envMgmtSecret: "m2m-s3cret"}, wantManagement: true},
+		{name: "management application in the configuration", env: map[string]string{envDomain: "t.example.com", envClientID: "id", envClientSecret: "s"},
+			mutate: func(m *providerModel) { m.ManagementClientID, m.ManagementClientSecret = str("m2m"), str("m2m-s3cret") }, wantManagement: true},
+		{name: "management client id without its secret", env: map[string]string{envDomain: "t.example.com", envClientID: "id", envClientSecret: "s", envMgmtClientID: "m2m"},
+			wantErr: envMgmtSecret, attr: "management_client_secret"},
+		{name: "management secret without its client id", env: map[string]string{envDomain: "t.example.com", envClientID: "id", envClientSecret: "s", envMgmtSecret: "s3cret"},
+			wantErr: envMgmtClientID, attr: "management_client_id"},
 		{name: "unknown value", env: map[string]string{envClientID: "id", envClientSecret: "s"}, mutate: func(m *providerModel) { m.Domain = types.StringUnknown() },
 			wantErr: "AUTH0MFA_DOMAIN", attr: "domain"},
 	}
@@ -84,6 +94,9 @@ func TestProviderSettings(t *testing.T) {
 			if tc.wantErr == "" {
 				if diags.HasError() || client == nil {
 					t.Fatalf("unexpected errors: %v", diags)
+				}
+				if client.HasManagementClient() != tc.wantManagement {
+					t.Fatalf("HasManagementClient() = %v, want %v", client.HasManagementClient(), tc.wantManagement)
 				}
 				return
 			}
