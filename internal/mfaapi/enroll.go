@@ -252,14 +252,58 @@ func (s *Session) sweepStalePending(ctx context.Context, before []Authenticator,
 
 // Delete deletes an authenticator (Auth0 deletes its companion too), passing MFA as needed.
 // An authenticator that is already gone counts as deleted.
+//
+// Only getting the access token holds the user's lock: the DELETE itself runs outside it, so
+// Terraform deleting a user's OTP and SMS factors at once sends the two requests side by side
+// instead of one after the other (README "Performance": destroy). Auth0 treats concurrent
+// deletes of one user's factors independently; deleting a companion that is already gone
+// answers 404, which counts as deleted.
 func (s *Session) Delete(ctx context.Context, id string, up StepUp) error {
+	tok, mfaErr := s.deleteToken(ctx, up)
+	err := mfaErr
+	if mfaErr == nil {
+		err = s.c.DeleteAuthenticator(ctx, tok, id)
+		if IsTokenRejected(err) {
+			s.dropAccess(tok)
+			tok, mfaErr = s.deleteToken(ctx, up)
+			if err = mfaErr; err == nil {
+				err = s.c.DeleteAuthenticator(ctx, tok, id)
+			}
+		}
+	}
+	defer s.lock()()
+	// A listing taken while the request was in flight may still show the factor.
+	s.st.known = nil
+	if err == nil || IsNotFound(err) {
+		return nil
+	}
+	if mfaErr != nil && s.gone(ctx, id) {
+		// MFA could not be passed (the factor meant to pass it may be this one, already deleted
+		// with its companion by a parallel delete), but there is nothing left to delete.
+		return nil
+	}
+	return err
+}
+
+// deleteToken settles abandoned enrollments and returns an access token, under the user's lock.
+func (s *Session) deleteToken(ctx context.Context, up StepUp) (string, error) {
 	defer s.lock()()
 	if len(s.abandoned()) > 0 {
 		if list, err := s.list(ctx); err == nil {
 			s.settleAbandoned(ctx, list, up)
 		}
 	}
-	return s.delete(ctx, id, up)
+	s.st.known = nil // Auth0 also deletes companions and maybe the recovery code: list afresh
+	return s.accessToken(ctx, up)
+}
+
+// dropAccess forgets the cached tokens if tok, which the tenant rejected, is still the cached
+// access token (another operation may have renewed it meanwhile).
+func (s *Session) dropAccess(tok string) {
+	defer s.lock()()
+	if s.st.access == tok {
+		s.forget()
+	}
 }
 
 func (s *Session) delete(ctx context.Context, id string, up StepUp) error {
