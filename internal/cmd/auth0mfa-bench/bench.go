@@ -113,9 +113,9 @@ func oneRun(ctx context.Context, tc *toolchain, o options, users, rateLimit int)
 	return ms, reqs, nil
 }
 
-// baselineRun does the same phases with terraform_data resources.
-func baselineRun(ctx context.Context, tc *toolchain, o options, resources int) (map[string]measurement, error) {
-	dir, err := newWorkspace(tc.dir, fmt.Sprintf("baseline%d", resources), baselineConfig(resources))
+// baselineRun does the same phases with terraform_data resources, padded by pad characters each.
+func baselineRun(ctx context.Context, tc *toolchain, o options, resources, pad int) (map[string]measurement, error) {
+	dir, err := newWorkspace(tc.dir, fmt.Sprintf("baseline%d-pad%d", resources, pad), baselineConfig(resources, pad))
 	if err != nil {
 		return nil, err
 	}

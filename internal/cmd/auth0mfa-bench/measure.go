@@ -30,9 +30,11 @@ type measurement struct {
 	cpu       time.Duration // CPU time of the provider processes
 	cpuAll    time.Duration // CPU time of terraform and everything it waited for
 	totpWaits int
-	failed    int // error diagnostics terraform printed
-	err       error
-	output    string
+	// stateBytes is the size of terraform.tfstate after the command.
+	stateBytes int64
+	failed     int // error diagnostics terraform printed
+	err        error
+	output     string
 }
 
 // terraformRun runs terraform in dir and measures it. The provider's warnings go to a log
@@ -58,6 +60,9 @@ func (tc *toolchain) terraformRun(ctx context.Context, dir string, parallelism i
 		m.cpuAll = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	}
 	m.failed = strings.Count(m.output, "Error: ")
+	if fi, serr := os.Stat(filepath.Join(dir, "terraform.tfstate")); serr == nil {
+		m.stateBytes = fi.Size()
+	}
 	if raw, rerr := os.ReadFile(logPath); rerr == nil {
 		m.totpWaits = bytes.Count(raw, []byte("waiting for the next TOTP window"))
 	}

@@ -25,10 +25,14 @@ import (
 var minRequestsPerUser = map[string]int{"apply": 8, "refresh": 2, "destroy": 6}
 
 type phaseResult struct {
-	Phase                string         `json:"phase"`
-	WallSeconds          []float64      `json:"wall_seconds"`
-	MedianSeconds        float64        `json:"median_seconds"`
-	BaselineSeconds      float64        `json:"baseline_median_seconds"`
+	Phase           string    `json:"phase"`
+	WallSeconds     []float64 `json:"wall_seconds"`
+	MedianSeconds   float64   `json:"median_seconds"`
+	BaselineSeconds float64   `json:"baseline_median_seconds"`
+	// SizedBaselineSeconds: terraform_data padded to the provider's state size (README
+	// "Performance": Terraform's own cost grows with the state's size); RatioWallSized uses it.
+	SizedBaselineSeconds float64        `json:"state_sized_baseline_median_seconds"`
+	RatioWallSized       float64        `json:"ratio_wall_state_sized_baseline"`
 	FloorSeconds         float64        `json:"floor_seconds"`
 	RatioWall            float64        `json:"ratio_wall"`
 	Requests             map[string]int `json:"requests_by_endpoint"`
@@ -44,9 +48,13 @@ type phaseResult struct {
 }
 
 type scaleResult struct {
-	Users     int           `json:"users"`
-	Resources int           `json:"resources"`
-	Phases    []phaseResult `json:"phases"`
+	Users     int `json:"users"`
+	Resources int `json:"resources"`
+	// StateBytes is the provider's terraform.tfstate after apply (median run), PadBytes the
+	// per-resource pad of the state-sized baseline.
+	StateBytes int64         `json:"state_bytes_after_apply"`
+	PadBytes   int           `json:"state_sized_baseline_pad"`
+	Phases     []phaseResult `json:"phases"`
 }
 
 type rateLimitedResult struct {
@@ -118,13 +126,21 @@ func run(ctx context.Context, o options) (*report, error) {
 func measureScale(ctx context.Context, tc *toolchain, o options, users int) (scaleResult, error) {
 	runs := map[string][]measurement{}
 	reqs := map[string][]map[string]int{}
-	base := map[string][]float64{}
+	base, sized := map[string][]float64{}, map[string][]float64{}
+	var stateBytes []float64
+	pad := 0
 	for r := 0; r < o.runs; r++ {
 		ms, rq, err := oneRun(ctx, tc, o, users, 0)
 		if err != nil {
 			return scaleResult{}, err
 		}
-		bl, err := baselineRun(ctx, tc, o, 2*users)
+		bl, err := baselineRun(ctx, tc, o, 2*users, 0)
+		if err != nil {
+			return scaleResult{}, err
+		}
+		stateBytes = append(stateBytes, float64(ms["apply"].stateBytes))
+		pad = stateSizedPad(ms["apply"].stateBytes, bl["apply"].stateBytes, 2*users)
+		bs, err := baselineRun(ctx, tc, o, 2*users, pad)
 		if err != nil {
 			return scaleResult{}, err
 		}
@@ -132,18 +148,19 @@ func measureScale(ctx context.Context, tc *toolchain, o options, users int) (sca
 			runs[p] = append(runs[p], ms[p])
 			reqs[p] = append(reqs[p], rq[p])
 			base[p] = append(base[p], bl[p].wall.Seconds())
+			sized[p] = append(sized[p], bs[p].wall.Seconds())
 		}
 		fmt.Fprint(os.Stderr, ".")
 	}
-	sr := scaleResult{Users: users, Resources: 2 * users}
+	sr := scaleResult{Users: users, Resources: 2 * users, StateBytes: int64(median(stateBytes)), PadBytes: pad}
 	for _, p := range phases {
-		sr.Phases = append(sr.Phases, summarise(p, users, o, runs[p], reqs[p], median(base[p])))
+		sr.Phases = append(sr.Phases, summarise(p, users, o, runs[p], reqs[p], median(base[p]), median(sized[p])))
 	}
 	return sr, nil
 }
 
-func summarise(phase string, users int, o options, ms []measurement, reqs []map[string]int, baseline float64) phaseResult {
-	pr := phaseResult{Phase: phase, BaselineSeconds: baseline, MinRequests: minRequestsPerUser[phase] * users}
+func summarise(phase string, users int, o options, ms []measurement, reqs []map[string]int, baseline, sizedBaseline float64) phaseResult {
+	pr := phaseResult{Phase: phase, BaselineSeconds: baseline, SizedBaselineSeconds: sizedBaseline, MinRequests: minRequestsPerUser[phase] * users}
 	walls := make([]float64, len(ms))
 	for i, m := range ms {
 		walls[i] = m.wall.Seconds()
@@ -168,6 +185,9 @@ func summarise(phase string, users int, o options, ms []measurement, reqs []map[
 	pr.TokenRequestsPerUser = float64(pr.Requests[tokenEndpoint]) / float64(users)
 	pr.FloorSeconds = float64(pr.MinRequests) * o.latency.Seconds() / float64(o.parallelism)
 	pr.RatioWall = pr.MedianSeconds / (pr.BaselineSeconds + pr.FloorSeconds)
+	if sizedBaseline > 0 {
+		pr.RatioWallSized = pr.MedianSeconds / (sizedBaseline + pr.FloorSeconds)
+	}
 	return pr
 }
 

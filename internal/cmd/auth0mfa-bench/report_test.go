@@ -24,10 +24,14 @@ func TestSummariseRatios(t *testing.T) {
 	o := options{latency: 50 * time.Millisecond, parallelism: 10}
 	ms := []measurement{{wall: 9 * time.Second}, {wall: 7 * time.Second}, {wall: 8 * time.Second}}
 	reqs := []map[string]int{{"POST /oauth/token": 1}, {"POST /oauth/token": 2}, {"POST /oauth/token": 300, "GET /mfa/authenticators": 500}}
-	p := summarise("apply", 100, o, ms, reqs, 2)
+	p := summarise("apply", 100, o, ms, reqs, 2, 4)
 	// The floor is 8 requests × 100 users × 50 ms ÷ 10 = 4 s; the median wall 8 s.
 	if p.FloorSeconds != 4 || p.MedianSeconds != 8 || p.RatioWall != 8.0/6 {
 		t.Fatalf("floor %v, median %v, ratio %v", p.FloorSeconds, p.MedianSeconds, p.RatioWall)
+	}
+	// Against the state-sized baseline of 4 s: 8 / (4 + 4).
+	if p.SizedBaselineSeconds != 4 || p.RatioWallSized != 1 {
+		t.Fatalf("state-sized baseline %v, ratio %v", p.SizedBaselineSeconds, p.RatioWallSized)
 	}
 	// The requests are those of the median run.
 	if p.RequestsTotal != 800 || p.RatioRequests != 1 || p.RequestsPerResource != 4 || p.TokenRequestsPerUser != 3 {
@@ -69,5 +73,19 @@ func TestParseFlagsRefusesNonsense(t *testing.T) {
 	o, err := parseFlags([]string{"-users", "10, 100"})
 	if err != nil || len(o.users) != 2 || o.users[1] != 100 {
 		t.Fatalf("%+v %v", o, err)
+	}
+}
+
+func TestStateSizedPad(t *testing.T) {
+	// 200 resources, provider state 560 000 bytes, plain baseline 90 000: each of the 200
+	// resources stores its pad twice, so 470 000 / 400.
+	if got := stateSizedPad(560_000, 90_000, 200); got != 1175 {
+		t.Fatalf("pad %d", got)
+	}
+	if got := stateSizedPad(50_000, 90_000, 200); got != 0 {
+		t.Fatalf("a smaller provider state needs no pad, got %d", got)
+	}
+	if !strings.Contains(baselineConfig(2, 3), `pad = "xxx"`) || strings.Contains(baselineConfig(2, 0), "pad") {
+		t.Fatalf("configs:\n%s\n%s", baselineConfig(2, 3), baselineConfig(2, 0))
 	}
 }

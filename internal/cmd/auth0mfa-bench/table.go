@@ -32,6 +32,14 @@ func (r *report) table() string {
 			b.WriteString("\n")
 		}
 	}
+	b.WriteString("\nTerraform's own cost grows with the size of the state it rewrites after every resource; the state-sized baseline is terraform_data padded to the provider's state size after apply:\n\n")
+	b.WriteString("| users | phase | provider state after apply KiB | pad per resource | terraform_data s | state-sized terraform_data s | ratio (a) | ratio (a′) with the state-sized baseline |\n|---:|---|---:|---:|---:|---:|---:|---:|\n")
+	for _, s := range r.Scales {
+		for _, p := range s.Phases {
+			fmt.Fprintf(&b, "| %d | %s | %.0f | %d | %.2f | %.2f | %.2f | %.2f |\n", s.Users, p.Phase, float64(s.StateBytes)/1024, s.PadBytes,
+				p.BaselineSeconds, p.SizedBaselineSeconds, p.RatioWall, p.RatioWallSized)
+		}
+	}
 	if len(r.Exponents) > 0 {
 		b.WriteString("\nGrowth exponent between the two largest scales (wall ∝ users^k):")
 		for _, p := range phases {

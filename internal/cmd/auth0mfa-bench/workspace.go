@@ -86,12 +86,27 @@ resource "auth0mfa_oob_authenticator" "sms" {
 }
 
 // baselineConfig is the same number of resources with Terraform's built-in terraform_data.
-func baselineConfig(resources int) string {
+// A pad of n characters makes each resource's state that much larger twice over (input and
+// output), to match the provider's state size (see stateSizedPad).
+func baselineConfig(resources, pad int) string {
+	input := "each.key"
+	if pad > 0 {
+		input = fmt.Sprintf("{ key = each.key, pad = %q }", strings.Repeat("x", pad))
+	}
 	return fmt.Sprintf(`resource "terraform_data" "d" {
   for_each = toset([for i in range(%d) : tostring(i)])
-  input    = each.key
+  input    = %s
 }
-`, resources)
+`, resources, input)
+}
+
+// stateSizedPad is the pad that brings the plain baseline's state (plainBytes after apply) to
+// the provider's (providerBytes): terraform_data stores the input twice, as input and output.
+func stateSizedPad(providerBytes, plainBytes int64, resources int) int {
+	if providerBytes <= plainBytes || resources < 1 {
+		return 0
+	}
+	return int((providerBytes - plainBytes) / int64(2*resources))
 }
 
 // workspace is a fresh directory with main.tf and its own cache directory (the provider's
