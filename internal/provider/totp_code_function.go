@@ -69,7 +69,7 @@ func argumentIndex(err error) int64 {
 
 // maxUnixTime is the last second a step number fits without overflow in any consumer
 // (year 9999), a sanity bound rather than a protocol limit.
-const maxUnixTime = 253402300799
+const maxUnixTime int64 = 253402300799
 
 // totpCodeAt validates the inputs and computes the code; its errors never quote the secret.
 func totpCodeAt(secret string, unixTime int64) (string, error) {
