@@ -274,15 +274,7 @@ func (s *Session) Delete(ctx context.Context, id string, up StepUp) error {
 	defer s.lock()()
 	// A listing taken while the request was in flight may still show the factor.
 	s.st.known = nil
-	if err == nil || IsNotFound(err) {
-		return nil
-	}
-	if mfaErr != nil && s.gone(ctx, id) {
-		// MFA could not be passed (the factor meant to pass it may be this one, already deleted
-		// with its companion by a parallel delete), but there is nothing left to delete.
-		return nil
-	}
-	return err
+	return s.deleteOutcome(ctx, id, err, mfaErr)
 }
 
 // deleteToken settles abandoned enrollments and returns an access token, under the user's lock.
@@ -317,12 +309,18 @@ func (s *Session) delete(ctx context.Context, id string, up StepUp) error {
 		}
 		return s.c.DeleteAuthenticator(ctx, tok, id)
 	})
-	if IsNotFound(err) {
+	return s.deleteOutcome(ctx, id, err, mfaErr)
+}
+
+// deleteOutcome turns a delete's error into the result, under the user's lock: a factor that
+// is already gone counts as deleted. mfaErr is the error of passing MFA, when that failed.
+func (s *Session) deleteOutcome(ctx context.Context, id string, err, mfaErr error) error {
+	if err == nil || IsNotFound(err) {
 		return nil
 	}
-	if err != nil && mfaErr != nil && s.gone(ctx, id) {
+	if mfaErr != nil && s.gone(ctx, id) {
 		// MFA could not be passed (the factor meant to pass it may be this one, already deleted
-		// with its companion), but there is nothing left to delete.
+		// with its companion by a parallel delete), but there is nothing left to delete.
 		return nil
 	}
 	return err

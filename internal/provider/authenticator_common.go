@@ -11,6 +11,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -26,6 +29,17 @@ type authenticatorCommon struct {
 	active          *types.Bool
 	timeouts        timeouts.Value
 	newRecoveryCode types.String
+}
+
+// newRecoveryCodeAttribute is new_recovery_code of both authenticator resources: where
+// recoveryStepUp's replacement code is kept.
+func newRecoveryCodeAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Computed: true, Sensitive: true,
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		Description: "Set when this resource had to pass MFA with `login.recovery_code`: the recovery code Auth0 " +
+			"issued in its place (the one in `login` no longer works). Null otherwise.",
+	}
 }
 
 // recoveryStepUp adds the user's recovery code to up as the last way to pass MFA: the

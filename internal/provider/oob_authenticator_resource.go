@@ -119,12 +119,7 @@ func (r *oobAuthenticatorResource) Schema(ctx context.Context, _ resource.Schema
 				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 				Description:   "The user's recovery code, issued only with a user's first factor; null otherwise and after import.",
 			},
-			"new_recovery_code": schema.StringAttribute{
-				Computed: true, Sensitive: true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-				Description: "Set when this resource had to pass MFA with `login.recovery_code`: the recovery code Auth0 " +
-					"issued in its place (the one in `login` no longer works). Null otherwise.",
-			},
+			"new_recovery_code": newRecoveryCodeAttribute(),
 			"companion_ids": schema.ListAttribute{
 				Computed: true, ElementType: types.StringType,
 				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},

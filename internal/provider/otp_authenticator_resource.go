@@ -80,12 +80,7 @@ func (r *otpAuthenticatorResource) Schema(ctx context.Context, _ resource.Schema
 				Description: "The user's recovery code, which Auth0 issues only with a user's first factor. Null when this " +
 					"was not the user's first factor, and after import.",
 			},
-			"new_recovery_code": schema.StringAttribute{
-				Computed: true, Sensitive: true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-				Description: "Set when this resource had to pass MFA with `login.recovery_code`: the recovery code Auth0 " +
-					"issued in its place (the one in `login` no longer works). Null otherwise.",
-			},
+			"new_recovery_code": newRecoveryCodeAttribute(),
 			"active": schema.BoolAttribute{
 				Computed: true, PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 				Description: "Whether Auth0 lists the factor as confirmed. A factor found inactive or gone is removed from state.",

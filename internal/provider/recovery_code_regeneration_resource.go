@@ -104,7 +104,7 @@ func (r *recoveryCodeRegenerationResource) Configure(_ context.Context, req reso
 func (r *recoveryCodeRegenerationResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	creating := req.State.Raw.IsNull() && !req.Plan.Raw.IsNull()
 	replacing := !req.State.Raw.IsNull() && !req.Plan.Raw.IsNull() && len(resp.RequiresReplace) > 0
-	if r.data == nil || r.data.client == nil || (!creating && !replacing) {
+	if r.data == nil || (!creating && !replacing) { // configureData leaves r.data nil without a client
 		return
 	}
 	if !r.data.client.HasManagementClient() {
