@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/qrcode"
 )
 
 var (
@@ -116,7 +117,7 @@ func (r *otpAuthenticatorResource) Create(ctx context.Context, req resource.Crea
 		return
 	}
 	logSwept(ctx, e)
-	png, err := qrCodePNG(e.Association.BarcodeURI)
+	png, err := qrcode.PNG(e.Association.BarcodeURI)
 	if err != nil {
 		resp.Diagnostics.AddError("Could Not Render the QR Code", "The factor is enrolled, but its barcode_uri could not be rendered: "+err.Error())
 	}
