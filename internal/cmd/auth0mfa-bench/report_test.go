@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -61,6 +62,29 @@ func TestProcReaders(t *testing.T) {
 	}
 	if cpuTime("/proc/self/stat") <= 0 {
 		t.Fatal("no CPU time for this process")
+	}
+	if isKernelThread("/proc/self/stat") {
+		t.Fatal("this test process was taken for a kernel thread")
+	}
+	// kthreadd is pid 2 where the kernel's threads are visible (not in every container).
+	if raw, err := os.ReadFile("/proc/2/stat"); err == nil && strings.Contains(string(raw), "(kthreadd)") &&
+		!isKernelThread("/proc/2/stat") {
+		t.Fatal("kthreadd was not recognised as a kernel thread")
+	}
+}
+
+// A command name with spaces and parentheses does not shift the fields after it.
+func TestStatFieldsAfterAnOddCommandName(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "stat")
+	line := "42 (a) b (c)) S 2 0 0 0 -1 2129984 0 0 0 0 7 3 0 0 20 0 1 0 5 0 0\n"
+	if err := os.WriteFile(path, []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if !isKernelThread(path) {
+		t.Fatal("flags 2129984 carry PF_KTHREAD")
+	}
+	if got := cpuTime(path); got != 100*time.Millisecond {
+		t.Fatalf("cpuTime = %v, want 100ms (7+3 ticks)", got)
 	}
 }
 
