@@ -3,9 +3,9 @@ package qrcode
 import (
 	"bytes"
 	"encoding/base64"
-	"fmt"
 	"image"
 	"image/png"
+	"slices"
 	"strings"
 	"testing"
 
@@ -63,10 +63,14 @@ func TestPNGRoundTrip(t *testing.T) {
 // own), and the mask encode keeps is one with the lowest penalty.
 func TestEveryMaskDecodesAndTheLowestPenaltyWins(t *testing.T) {
 	for _, uri := range uris {
-		scores := map[int]coding.Mask{}
+		text, version, err := fit(uri)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lowestMask coding.Mask
 		lowest := -1
 		for mask := range coding.Mask(8) {
-			sym, err := encodeWithMask(uri, mask)
+			sym, err := encodeWithMask(text, version, mask)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -82,21 +86,17 @@ func TestEveryMaskDecodesAndTheLowestPenaltyWins(t *testing.T) {
 			if got := decode(t, img); got != uri {
 				t.Fatalf("mask %d: decoded %q, want %q", mask, got, uri)
 			}
-			score := penalty(sym)
-			if _, seen := scores[score]; !seen {
-				scores[score] = mask
-			}
-			if lowest < 0 || score < lowest {
-				lowest = score
+			if score := penalty(sym); lowest < 0 || score < lowest {
+				lowest, lowestMask = score, mask
 			}
 		}
 		chosen, err := encode(uri)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, _ := encodeWithMask(uri, scores[lowest])
-		if fmt.Sprint(chosen.dark) != fmt.Sprint(want.dark) {
-			t.Fatalf("%q: encode did not keep mask %d, the first with the lowest penalty %d", uri, scores[lowest], lowest)
+		want, _ := encodeWithMask(text, version, lowestMask)
+		if !slices.Equal(chosen.dark, want.dark) {
+			t.Fatalf("%q: encode did not keep mask %d, the first with the lowest penalty %d", uri, lowestMask, lowest)
 		}
 	}
 }
