@@ -11,6 +11,7 @@
 set -euo pipefail
 version=${1:?usage: $0 TERRAFORM_VERSION OUTDIR}
 out=${2:?usage: $0 TERRAFORM_VERSION OUTDIR}
+mkdir -p "$out" && out=$(cd "$out" && pwd) # absolute: the build runs in a scratch directory
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -25,6 +26,5 @@ for b in Azure Consul Cos GCS Kubernetes OSS Pg S3; do
   sed -i -E "/^[[:space:]]+backend$b \"/d; /return backend$b\.New\(\)/d" internal/backend/init/init.go
 done
 
-mkdir -p "$out"
 go build -o "$out/terraform" .
 "$out/terraform" version
