@@ -16,7 +16,6 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 cd "$work"
-go mod init scratch >/dev/null 2>&1
 src=$(go mod download -json "github.com/hashicorp/terraform@v$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
 [ -n "$src" ] || { echo "could not download github.com/hashicorp/terraform@v$version" >&2; exit 1; }
 cp -r "$src" tf && chmod -R u+w tf && cd tf
