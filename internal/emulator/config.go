@@ -22,6 +22,9 @@ const (
 	DefaultConnection      = "Username-Password-Authentication"
 	defaultDemoDomain      = "demo.auth0mfa.test"
 	defaultDemoFriendlyStr = "Demo Tenant"
+	// MFA policies (Dashboard > Security > Multi-factor Auth > Require Multi-factor Auth).
+	MFAPolicyNever  = "never"
+	MFAPolicyAlways = "always"
 )
 
 // AllGrantTypes is every grant the emulator implements; the demo client has them all.
@@ -34,10 +37,18 @@ type Config struct {
 	Factors      *Factors       `json:"factors,omitempty"`
 	Clients      []ClientConfig `json:"clients"`
 	Users        []UserConfig   `json:"users"`
-	// MFAPolicy "always" makes every password login answer mfa_required even without the
-	// MFA audience, like a tenant whose policy is "Always"; "never" (the default) requires
-	// MFA only when the MFA audience is requested, as Auth0 does.
+	// MFAPolicy is the tenant's "Require Multi-factor Auth" setting. "never" (the default, as
+	// for a new Auth0 tenant): logins without the MFA audience get tokens; the MFA audience
+	// demands MFA only from a user with an active non-email factor, and mints an access token
+	// for an unenrolled user straight away (see passwordGrant). "always": every password login
+	// answers mfa_required, enrolled or not.
 	MFAPolicy string `json:"mfa_policy,omitempty"`
+	// DefaultDirectory is the tenant's "Default Directory" (Settings > API Authorization
+	// Settings), the connection the password grant without realm uses. Omitted:
+	// Username-Password-Authentication; "" models a tenant where it was never set.
+	DefaultDirectory *string `json:"default_directory,omitempty"`
+	// AttackProtection sets brute-force protection and the same-user login limit.
+	AttackProtection *AttackProtection `json:"attack_protection,omitempty"`
 	// RateLimits sets a per-endpoint budget of requests per second ("POST /oauth/token": 10).
 	RateLimits map[string]int `json:"rate_limits,omitempty"`
 }
@@ -130,8 +141,12 @@ func (c *Config) applyDefaults() {
 		c.FriendlyName = c.Domain
 	}
 	if c.MFAPolicy == "" {
-		c.MFAPolicy = "never"
+		c.MFAPolicy = MFAPolicyNever
 	}
+	if c.AttackProtection == nil {
+		c.AttackProtection = &AttackProtection{}
+	}
+	c.AttackProtection.applyDefaults()
 	for i := range c.Users {
 		if c.Users[i].Connection == "" {
 			c.Users[i].Connection = DefaultConnection
@@ -144,7 +159,7 @@ func (c Config) Validate() error {
 	if strings.TrimSpace(c.Domain) == "" || strings.ContainsAny(c.Domain, "/: ") {
 		return fmt.Errorf("emulator config: domain %q must be a bare host name such as demo.auth0mfa.test", c.Domain)
 	}
-	if c.MFAPolicy != "never" && c.MFAPolicy != "always" {
+	if c.MFAPolicy != MFAPolicyNever && c.MFAPolicy != MFAPolicyAlways {
 		return fmt.Errorf("emulator config: mfa_policy must be \"never\" or \"always\", not %q", c.MFAPolicy)
 	}
 	seen := map[string]bool{}
@@ -189,6 +204,9 @@ func (c Config) Validate() error {
 			return fmt.Errorf("emulator config: user %q appears twice in connection %q", u.Username, u.Connection)
 		}
 		users[key] = true
+	}
+	if ap := c.AttackProtection; ap != nil && (ap.BruteForceThreshold < 0 || ap.LoginsPerMinute < -1) {
+		return errors.New("emulator config: attack_protection: brute_force_threshold must be positive and logins_per_minute positive or -1 (off)")
 	}
 	for ep, n := range c.RateLimits {
 		if !isEndpoint(ep) {

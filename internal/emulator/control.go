@@ -89,6 +89,8 @@ func (s *Server) SetPassword(username, password string) error {
 		return ErrNotFound
 	}
 	u.cfg.Password = password
+	// A password change lifts brute-force blocks (DOCS-OLD brute-force-protection-triggers-actions).
+	u.guards = nil
 	return nil
 }
 
@@ -184,6 +186,21 @@ func (s *Server) controlRoutes() {
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"authenticators": list})
+	})
+	m.HandleFunc("GET /_emulator/users/{username}/blocks", func(w http.ResponseWriter, r *http.Request) {
+		st, err := s.Blocks(r.PathValue("username"))
+		if err != nil {
+			writeError(w, http.StatusNotFound, "not_found", "No such user.")
+			return
+		}
+		writeJSON(w, http.StatusOK, st)
+	})
+	m.HandleFunc("DELETE /_emulator/users/{username}/blocks", func(w http.ResponseWriter, r *http.Request) {
+		if err := s.Unblock(r.PathValue("username")); err != nil {
+			writeError(w, http.StatusNotFound, "not_found", "No such user.")
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
 	})
 	m.HandleFunc("POST /_emulator/clock", s.controlClock)
 	m.HandleFunc("GET /_emulator/clock", func(w http.ResponseWriter, _ *http.Request) {

@@ -1,7 +1,6 @@
 package emulator_test
 
 import (
-	"net/http"
 	"net/url"
 	"sort"
 	"strings"
@@ -106,19 +105,6 @@ func TestMFARequiredAnswer(t *testing.T) {
 	if r.Header.Get("X-Ratelimit-Limit") == "" || r.Header.Get("X-Ratelimit-Reset") == "" || r.Header.Get("Cache-Control") == "" {
 		t.Fatalf("headers %v", r.Header)
 	}
-	// Without the MFA audience and with the default policy, no MFA is demanded.
-	r = tn.Do(t, "POST", "/oauth/token", emutest.ClientForm("grant_type", "password", "username", emutest.Username, "password", emutest.Password))
-	if r.Status != http.StatusOK {
-		t.Fatalf("plain login: %d %s", r.Status, r.Raw)
-	}
-}
-
-func TestPolicyAlwaysDemandsMFA(t *testing.T) {
-	cfg := emutest.Config()
-	cfg.MFAPolicy = "always"
-	tn := emutest.Start(t, cfg)
-	r := tn.Do(t, "POST", "/oauth/token", emutest.ClientForm("grant_type", "password", "username", emutest.Username, "password", emutest.Password))
-	assertError(t, r, 403, "mfa_required", "Multifactor authentication required")
 }
 
 func TestClientSecretBasic(t *testing.T) {

@@ -102,6 +102,7 @@ type apiError struct {
 	code   string
 	desc   string
 	extra  map[string]any
+	header http.Header // extra response headers (Retry-After)
 }
 
 func (e *apiError) Error() string { return e.code + ": " + e.desc }
@@ -135,6 +136,9 @@ func writeAPIError(w http.ResponseWriter, e *apiError) {
 	body := map[string]any{"error": e.code, "error_description": e.desc}
 	for k, v := range e.extra {
 		body[k] = v
+	}
+	for k, v := range e.header {
+		w.Header()[k] = v
 	}
 	writeJSON(w, e.status, body)
 }

@@ -28,6 +28,8 @@ type user struct {
 	authenticators []*authenticator
 	recoveryCode   string
 	otpFailures    attemptBucket
+	// guards are the attack protections' record per client IP address (protection.go).
+	guards map[string]*loginGuard
 }
 
 // authenticator is one enrolled (or pending) factor.
@@ -188,19 +190,24 @@ const (
 	attemptRefill = 6 * time.Minute
 )
 
-func (b *attemptBucket) refill(now time.Time) {
+func (b *attemptBucket) refill(now time.Time) { b.level(now, attemptRefill) }
+
+// level refills the bucket at one token per `per` and returns how many tokens are in use.
+func (b *attemptBucket) level(now time.Time, per time.Duration) float64 {
 	if !b.updated.IsZero() {
-		b.used -= float64(now.Sub(b.updated)) / float64(attemptRefill)
+		b.used -= float64(now.Sub(b.updated)) / float64(per)
 		if b.used < 0 {
 			b.used = 0
 		}
 	}
 	b.updated = now
+	return b.used
 }
 
+// exhausted reports that not one whole attempt is left (refills come in fractions).
 func (b *attemptBucket) exhausted(now time.Time) bool {
 	b.refill(now)
-	return b.used >= attemptBurst
+	return b.used > attemptBurst-1
 }
 
 func (b *attemptBucket) fail(now time.Time) {

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"math/big"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -113,6 +112,26 @@ func (s *signer) issueFor(issuer, audience, subject, clientID, scope string, now
 	return tok.SignedString(s.key)
 }
 
+// idTokenLifetime is Auth0's default ID token expiration (36000 s, Dashboard > Applications >
+// Settings > ID Token Expiration).
+const idTokenLifetime = 36000 * time.Second
+
+type idClaims struct {
+	Email string `json:"email,omitempty"`
+	jwt.RegisteredClaims
+}
+
+// issueIDToken signs an OpenID Connect ID token for u, addressed to the client.
+func (s *signer) issueIDToken(issuer string, u *user, clientID string, now time.Time) (string, error) {
+	claims := idClaims{Email: u.cfg.Email, RegisteredClaims: jwt.RegisteredClaims{
+		Issuer: issuer, Subject: u.id, Audience: jwt.ClaimStrings{clientID},
+		IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(idTokenLifetime)),
+	}}
+	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
+	tok.Header["kid"] = s.kid
+	return tok.SignedString(s.key)
+}
+
 var errTokenExpired = errors.New("access token expired")
 
 // verify checks signature, issuer, audience and expiry against the emulator's clock.
@@ -134,14 +153,7 @@ func (s *signer) verify(raw, issuer, audience string, now time.Time) (*accessCla
 	return claims, nil
 }
 
-func (claims *accessClaims) hasScope(want string) bool {
-	for _, s := range strings.Fields(claims.Scope) {
-		if s == want {
-			return true
-		}
-	}
-	return false
-}
+func (claims *accessClaims) hasScope(want string) bool { return hasScope(claims.Scope, want) }
 
 // jwks is the public half of the signing key as /.well-known/jwks.json serves it.
 func (s *signer) jwks() map[string]any {

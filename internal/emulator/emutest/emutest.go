@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -30,10 +31,25 @@ const (
 )
 
 // Config is a tenant with one client holding every grant (and no Management API grant), a
-// Management API client, and one user.
+// Management API client, and one user. Its MFA policy is "always" (every password login
+// answers mfa_required, so tests can take an mfa_token for a user with no factor); set
+// AUTH0MFA_TEST_MFA_POLICY=never to run a suite under the new-tenant default, and see
+// ConfigWithPolicy for tests that run under each.
 func Config() emulator.Config {
+	policy := os.Getenv("AUTH0MFA_TEST_MFA_POLICY")
+	if policy == "" {
+		policy = emulator.MFAPolicyAlways
+	}
+	return ConfigWithPolicy(policy)
+}
+
+// Policies are the MFA policies a tenant can have; tests of the core lifecycle run under each.
+var Policies = []string{emulator.MFAPolicyNever, emulator.MFAPolicyAlways}
+
+// ConfigWithPolicy is Config with the given MFA policy.
+func ConfigWithPolicy(policy string) emulator.Config {
 	return emulator.Config{
-		Domain: Domain, FriendlyName: FriendlyName,
+		Domain: Domain, FriendlyName: FriendlyName, MFAPolicy: policy,
 		Clients: []emulator.ClientConfig{{
 			ClientID: ClientID, ClientSecret: ClientSecret,
 			GrantTypes: append([]string(nil), emulator.AllGrantTypes...),
