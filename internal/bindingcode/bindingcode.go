@@ -71,9 +71,15 @@ type RunError struct {
 	Reason   string
 	Stderr   string // bounded, with digit runs masked
 	Attempts int
+	// NotStarted is a command that could not be run at all (no such file, not executable):
+	// no later attempt can succeed, so it is not retried.
+	NotStarted bool
 }
 
 func (e *RunError) Error() string {
+	if e.NotStarted {
+		return fmt.Sprintf("binding_code_command %q could not be started: %s", e.Argv0, e.Reason)
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "binding_code_command %q failed", e.Argv0)
 	if e.Attempts > 1 {
@@ -87,6 +93,19 @@ func (e *RunError) Error() string {
 		fmt.Fprintf(&b, "; stderr: %s", e.Stderr)
 	}
 	return b.String()
+}
+
+// CheckStartable reports, without running it, a command that cannot be started: argv[0] is
+// not found (on PATH, or at the path given) or is not executable. The provider calls it
+// before asking Auth0 for anything, so such a typo leaves no pending factor behind.
+func CheckStartable(argv []string) error {
+	if len(argv) == 0 || strings.TrimSpace(argv[0]) == "" {
+		return errors.New("binding_code_command is empty")
+	}
+	if _, err := exec.LookPath(argv[0]); err != nil {
+		return &RunError{Argv0: argv[0], ExitCode: -1, Reason: err.Error(), Attempts: 1, NotStarted: true}
+	}
+	return nil
 }
 
 // Fetch runs the command until it prints a code or ctx ends, backing off between failed runs.
@@ -104,6 +123,9 @@ func (r Runner) Fetch(ctx context.Context, req Request) (string, error) {
 		var re *RunError
 		if errors.As(err, &re) {
 			re.Attempts = attempt
+			if re.NotStarted {
+				return "", err // a missing or non-executable program stays so: fail at once
+			}
 		}
 		if ctx.Err() == nil || informative == nil {
 			informative = err
@@ -147,7 +169,9 @@ func (r Runner) runOnce(ctx context.Context, req Request) (string, error) {
 		if errors.As(err, &exitErr) {
 			return "", fail("it exited with an error")
 		}
-		return "", fail("it could not be started: " + err.Error())
+		re := fail(err.Error()).(*RunError)
+		re.NotStarted = true
+		return "", re
 	}
 	code, perr := ParseCode(stdout.Bytes())
 	if perr != nil {

@@ -109,3 +109,35 @@ func withTimeout(t *testing.T, d time.Duration) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// A command that cannot be started fails on the first attempt, with the cause, instead of
+// being retried until the create timeout.
+func TestFetchFailsAtOnceWhenTheCommandCannotStart(t *testing.T) {
+	dir := t.TempDir()
+	notExecutable := dir + "/read-code.sh"
+	if err := os.WriteFile(notExecutable, []byte("#!/bin/sh\necho 123456\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, argv0 := range []string{dir + "/no-such-command", notExecutable, "no-such-command-on-path-auth0mfa"} {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		start := time.Now()
+		_, err := fast().Fetch(ctx, Request{Argv: []string{argv0}, Channel: "sms"})
+		cancel()
+		var re *RunError
+		if !errors.As(err, &re) || !re.NotStarted || re.Attempts != 1 {
+			t.Fatalf("%s: want one attempt that could not start, got %v", argv0, err)
+		}
+		if !strings.Contains(err.Error(), "could not be started") || time.Since(start) > 5*time.Second {
+			t.Fatalf("%s: %v after %s", argv0, err, time.Since(start))
+		}
+		if err := CheckStartable([]string{argv0}); !errors.As(err, &re) || !re.NotStarted {
+			t.Fatalf("CheckStartable(%s) = %v", argv0, err)
+		}
+	}
+}
+
+func TestCheckStartableAcceptsRunnableCommands(t *testing.T) {
+	if err := CheckStartable([]string{"sh", "-c", "true"}); err != nil {
+		t.Fatal(err)
+	}
+}

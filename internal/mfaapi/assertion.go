@@ -40,18 +40,33 @@ func ParsePrivateKey(pemText string) (*rsa.PrivateKey, error) {
 	if block == nil {
 		return nil, errors.New("the private key is not PEM text (it should begin with -----BEGIN PRIVATE KEY-----)")
 	}
+	switch {
+	case block.Type == "ENCRYPTED PRIVATE KEY" || block.Headers["Proc-Type"] != "":
+		// PKCS#8 encrypted, or a legacy "Proc-Type: 4,ENCRYPTED" PEM: there is no passphrase setting.
+		return nil, errors.New("the private key is encrypted with a passphrase; give it unencrypted " +
+			"(for example: openssl pkey -in key.pem -out key-plain.pem) and keep it in a secret store")
+	case block.Type == "EC PRIVATE KEY":
+		return nil, errNotRSA("an EC key")
+	}
 	if k, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
 		return k, nil
 	}
 	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
 	if err != nil {
-		return nil, errors.New("the private key PEM holds no readable RSA private key (PKCS#1 or PKCS#8)")
+		if _, ecErr := x509.ParseECPrivateKey(block.Bytes); ecErr == nil {
+			return nil, errNotRSA("an EC key")
+		}
+		return nil, fmt.Errorf("the private key PEM (%s) holds no readable RSA private key (PKCS#1 or PKCS#8)", block.Type)
 	}
 	rk, ok := k.(*rsa.PrivateKey)
 	if !ok {
-		return nil, errors.New("the private key is not an RSA key; Auth0 private key JWT supports RS256, RS384 and PS256")
+		return nil, errNotRSA(fmt.Sprintf("a %T key", k))
 	}
 	return rk, nil
+}
+
+func errNotRSA(kind string) error {
+	return fmt.Errorf("the private key is %s, not an RSA key; Auth0 private key JWT credentials use RSA (RS256, RS384, PS256)", kind)
 }
 
 // clientAssertion signs a fresh one-time assertion: iss = sub = client_id, aud = the tenant

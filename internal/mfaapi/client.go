@@ -160,6 +160,10 @@ func (c *Client) Domain() string { return c.cfg.Domain }
 // valid code of a secret was already used.
 func (c *Client) TOTPWaits() int64 { return c.codes.Waits() }
 
+// Codes is the client's record of used TOTP steps, for local helpers (the ephemeral TOTP
+// code) that must hand out only codes no operation of this provider has used.
+func (c *Client) Codes() *totp.Book { return c.codes }
+
 // maxConnsKept is how many idle connections to the tenant a provider process keeps. Terraform
 // runs up to -parallelism (default 10) operations at once, all against one host; Go's default
 // keeps 2, so most requests of a busy apply opened a new connection, which against Auth0 is a

@@ -77,10 +77,7 @@ func (s *Session) Enroll(ctx context.Context, req AssociateRequest, confirm Conf
 		return nil, err
 	}
 	token := s.journalBegin(req, before, assoc)
-	mfaToken, err := s.mfaToken(ctx)
-	if err == nil && mfaToken == "" {
-		err = errors.New("Auth0 issued tokens without an mfa_token, so the new factor cannot be confirmed")
-	}
+	mfaToken, err := s.confirmationToken(ctx)
 	var tokens *Tokens
 	if err == nil {
 		tokens, err = confirm(ctx, mfaToken, assoc)
@@ -122,6 +119,23 @@ func (s *Session) Enroll(ctx context.Context, req AssociateRequest, confirm Conf
 	}
 	s.journalUpdate(token, func(f *InFlight) { f.ID = e.ID })
 	return e, nil
+}
+
+// confirmationToken is what the confirming grant sends as its mfa_token: the login's
+// mfa_token or, when the tenant minted an access token without a challenge (MFA policy
+// "never" and a user with no factor yet), that access token. Auth0 accepts it there and
+// confirms the association (COMM thread 64112, "Malformed mfa_token message when trying to
+// challenge an user with MFA"; DOCS-V2 "Manage Authenticator Factors using MFA API": such a
+// user's MFA-audience token "is minted and the user not issued a challenge").
+func (s *Session) confirmationToken(ctx context.Context) (string, error) {
+	tok, err := s.mfaToken(ctx)
+	if err != nil || tok != "" {
+		return tok, err
+	}
+	if a := s.cachedAccess(); a != "" {
+		return a, nil
+	}
+	return "", errors.New("Auth0 issued neither an mfa_token nor an access token for the MFA audience, so the new factor cannot be confirmed")
 }
 
 // associate picks the bearer Auth0 wants and never repeats an associate blindly: after an

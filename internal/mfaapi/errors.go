@@ -141,3 +141,37 @@ func IsAmbiguous(err error) bool {
 	var te *TransportError
 	return errors.As(err, &te) && te.Ambiguous
 }
+
+// IsBruteForceBlocked reports Auth0's brute-force protection refusing a login: too many wrong
+// passwords for this user from this IP address. It lasts until an administrator unblocks the
+// user (or the password changes), so it is never retried.
+func IsBruteForceBlocked(err error) bool {
+	e := asError(err)
+	return e != nil && e.Endpoint == endpointToken && e.Code == "too_many_attempts" && strings.Contains(e.Description, "login attempts")
+}
+
+// IsMFALocked reports Auth0 refusing MFA after too many failed codes (10 an hour; one comes
+// back every 6 minutes). Even a correct code is refused meanwhile.
+func IsMFALocked(err error) bool {
+	return hasCode(err, "too_many_attempts") && !IsBruteForceBlocked(err)
+}
+
+// IsLoginLimited reports the same-user login limit (20 logins a minute for one user from one
+// IP address, then 10 a minute).
+func IsLoginLimited(err error) bool {
+	e := asError(err)
+	return e != nil && e.StatusCode == 429 && e.Endpoint == endpointToken && strings.Contains(e.Description, "Too many logins")
+}
+
+// IsNoDefaultDirectory reports a tenant with no Default Directory answering a password grant
+// that names no realm.
+func IsNoDefaultDirectory(err error) bool {
+	e := asError(err)
+	return e != nil && e.Code == "server_error" && strings.Contains(e.Description, "default connection")
+}
+
+// IsFactorDisabled reports associate refusing a factor the tenant has not enabled.
+func IsFactorDisabled(err error) bool {
+	e := asError(err)
+	return e != nil && e.Endpoint == endpointAssociate && strings.Contains(e.Description, "not enabled")
+}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/totp"
 )
 
 // Token lifetimes the session trusts. Access tokens for the MFA audience live 600 s; the
@@ -17,9 +19,6 @@ import (
 const (
 	mfaTokenTTL = 4 * time.Minute
 	tokenMargin = 30 * time.Second
-	// maxTOTPAttempts: another process (an earlier terraform run, a test) may have used both
-	// valid codes of a window; after two refusals the third attempt waits for the next step.
-	maxTOTPAttempts = 3
 )
 
 // Login identifies a user and the factors the provider may use to pass MFA for it.
@@ -57,6 +56,11 @@ type userState struct {
 	access       string
 	accessExp    time.Time
 	logins       int64
+	// refused is Auth0's answer to the last password it would not take (wrong, or a user
+	// blocked by brute-force protection), kept with that password's hash: the same password is
+	// never sent again by this process, since every wrong one brings the user closer to a block.
+	refused     error
+	refusedHash [32]byte
 	// enrolledSecrets are secrets of OTP factors this process enrolled for the user; they pass
 	// MFA for later operations of the same run when nothing else is given.
 	enrolledSecrets []string
@@ -72,6 +76,9 @@ type Session struct {
 	c     *Client
 	login Login
 	st    *userState
+	// waited is this handle's own total of TOTP window waits (one handle serves one
+	// Terraform operation, so it is that operation's).
+	waited time.Duration
 }
 
 // Session returns the handle for login's user; the state is shared by all handles of a user.
@@ -117,11 +124,18 @@ func (s *Session) mfaToken(ctx context.Context) (string, error) {
 	if s.st.mfaToken != "" && now.Before(s.st.mfaTokenExp.Add(-tokenMargin)) {
 		return s.st.mfaToken, nil
 	}
+	hash := sha256.Sum256([]byte(s.login.Password))
+	if s.st.refused != nil && s.st.refusedHash == hash {
+		return "", s.st.refused
+	}
 	s.st.logins++
 	tokens, err := s.c.Login(ctx, PasswordLogin{
 		Username: s.login.Username, Password: s.login.Password, Realm: s.login.Realm,
 		Audience: s.c.MFAAudience(), Scope: MFAScopes,
 	})
+	if IsWrongCredentials(err) || IsBruteForceBlocked(err) {
+		s.st.refused, s.st.refusedHash = err, hash
+	}
 	if err == nil {
 		s.keepAccess(tokens)
 		return "", nil
@@ -248,29 +262,28 @@ func (s *Session) accessToken(ctx context.Context, up StepUp) (string, error) {
 }
 
 // passMFA tries, in order: OTP secrets with an unused code at hand, the out-of-band passer,
-// OTP secrets that need a wait for the next 30 s window, and the recovery code (last: it rotates).
+// OTP secrets that need a wait for the next 30 s window, and the recovery code (last: it
+// rotates). A secret whose code Auth0 refuses ends the attempt (see verifyWithSecret): trying
+// the next way would hide the mistake and spend another failed attempt on every run.
 func (s *Session) passMFA(ctx context.Context, mfaToken string, up StepUp) (*Tokens, error) {
-	var firstErr error
-	var ready, later []string
-	for _, secret := range distinct(append(append([]string{s.login.OTPSecret}, up.OTPSecrets...), s.st.enrolledSecrets...)) {
-		if s.c.codes.Ready(secret) {
-			ready = append(ready, secret)
+	var ready, later []labelledSecret
+	for _, ls := range s.stepUpSecrets(up) {
+		if s.c.codes.Ready(ls.secret) {
+			ready = append(ready, ls)
 		} else {
-			later = append(later, secret)
+			later = append(later, ls)
 		}
 	}
-	tryOTP := func(secrets []string) (*Tokens, error) {
-		for _, secret := range secrets {
-			t, err := s.verifyWithSecret(ctx, mfaToken, secret, s.c.codes.Next)
-			if err == nil {
-				return t, nil
-			}
-			if !IsInvalidGrant(err) || IsTokenRejected(err) {
-				return nil, err
-			}
-			firstErr = cmpOr(firstErr, err)
+	tryOTP := func(secrets []labelledSecret) (*Tokens, error) {
+		if len(secrets) == 0 {
+			return nil, nil
 		}
-		return nil, nil
+		t, err := s.verifyWithSecret(ctx, mfaToken, secrets[0].secret, s.c.codes.Next)
+		var refused *CodeRefusedError
+		if errors.As(err, &refused) {
+			refused.Source = secrets[0].label
+		}
+		return t, err
 	}
 	if t, err := tryOTP(ready); t != nil || err != nil {
 		return t, err
@@ -291,37 +304,90 @@ func (s *Session) passMFA(ctx context.Context, mfaToken string, up StepUp) (*Tok
 		}
 		return t, err
 	}
-	if firstErr != nil {
-		return nil, fmt.Errorf("no OTP secret given was accepted by Auth0 (is it the secret of an active factor of this user?): %w", firstErr)
-	}
 	return nil, ErrNoWayToPassMFA
 }
 
-// verifyWithSecret sends the next unused code of secret; a refused code (someone else may
-// have used it) is followed by one more.
+type labelledSecret struct{ secret, label string }
+
+// stepUpSecrets are the OTP secrets that may pass MFA, each once, named for error messages.
+func (s *Session) stepUpSecrets(up StepUp) []labelledSecret {
+	var out []labelledSecret
+	seen := map[string]bool{}
+	add := func(label string, secrets ...string) {
+		for _, v := range secrets {
+			if v != "" && !seen[v] {
+				seen[v] = true
+				out = append(out, labelledSecret{v, label})
+			}
+		}
+	}
+	add("login.otp_secret", s.login.OTPSecret)
+	add("the resource's own secret", up.OTPSecrets...)
+	add("the secret of a factor enrolled earlier in this run", s.st.enrolledSecrets...)
+	return out
+}
+
+// CodeRefusedError is a TOTP code Auth0 refused that no used time step explains: the secret is
+// most likely not one of this user's active factors. The provider stops there, because each
+// refused code spends one of the user's failed attempts (Auth0 locks MFA after 10 an hour).
+type CodeRefusedError struct {
+	Source string // which secret: "login.otp_secret", "the resource's own secret", …
+	Err    error
+}
+
+func (e *CodeRefusedError) Error() string {
+	src := e.Source
+	if src == "" {
+		src = "the OTP secret"
+	}
+	return fmt.Sprintf("Auth0 refused the TOTP code computed from %s: %v", src, e.Err)
+}
+
+func (e *CodeRefusedError) Unwrap() error { return e.Err }
+
+// verifyWithSecret sends the next unused code of secret. A second code is sent only when the
+// refusal of the first is explained by a time step: it was the previous step's code (which
+// another run elsewhere may have used, or which may have expired in flight) and the current
+// step's code can be sent at once. Any other refusal is a CodeRefusedError, never a guess.
 func (s *Session) verifyWithSecret(ctx context.Context, mfaToken, secret string, next func(string) (string, time.Duration, error)) (*Tokens, error) {
-	var err error
-	for i := 0; i < maxTOTPAttempts; i++ {
-		var code string
-		var wait time.Duration
-		code, wait, err = next(secret)
+	for attempt := 0; ; attempt++ {
+		code, wait, err := next(secret)
 		if err != nil {
 			return nil, err
 		}
 		if wait > 0 {
-			s.log(ctx, "waiting for the next TOTP window: both valid codes of this secret were used", map[string]any{"totp_wait_ms": wait.Milliseconds()})
+			s.noteWait(ctx, wait)
 		}
 		if err = sleep(ctx, wait); err != nil {
 			return nil, err
 		}
-		var t *Tokens
-		t, err = s.c.VerifyOTP(ctx, mfaToken, code)
+		sentAt := s.c.now()
+		t, err := s.c.VerifyOTP(ctx, mfaToken, code)
 		if err == nil || !IsInvalidGrant(err) || IsTokenRejected(err) {
 			return t, err
 		}
+		if attempt > 0 || !isPreviousStepCode(secret, code, sentAt) || !s.c.codes.Ready(secret) {
+			return nil, &CodeRefusedError{Err: err}
+		}
 	}
-	return nil, err
 }
+
+func isPreviousStepCode(secret, code string, at time.Time) bool {
+	step := totp.Step(at)
+	prev, err1 := totp.CodeAtStep(secret, step-1)
+	cur, err2 := totp.CodeAtStep(secret, step)
+	return err1 == nil && err2 == nil && prev == code && cur != code
+}
+
+// noteWait logs a wait for a new TOTP window and adds it to this handle's total (Waited).
+func (s *Session) noteWait(ctx context.Context, wait time.Duration) {
+	s.waited += wait
+	s.log(ctx, "waiting for the next TOTP window: both valid codes of this secret were used", map[string]any{"totp_wait_ms": wait.Milliseconds()})
+}
+
+// Waited is how long operations through this handle waited for a new TOTP window, because
+// both codes Auth0 accepts (this step's and the previous one's) were already used.
+func (s *Session) Waited() time.Duration { return s.waited }
 
 func sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
@@ -333,18 +399,6 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-time.After(d):
 		return nil
 	}
-}
-
-func distinct(vals []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, v := range vals {
-		if v != "" && !seen[v] {
-			seen[v] = true
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 func cmpOr(a, b error) error {

@@ -105,6 +105,8 @@ func (cl *Client) shouldRetry(c call, err error, failures, throttled int) (time.
 		switch {
 		case e.StatusCode == http.StatusTooManyRequests:
 			return 0, false // too_many_attempts: the user is blocked; repeating only extends it
+		case IsNoDefaultDirectory(err):
+			return 0, false // a tenant setting: the same answer every time
 		case e.StatusCode >= 500:
 			return backoff, c.safe
 		}

@@ -81,15 +81,50 @@ func readResource[M any, P authenticatorResourceModel[M]](ctx context.Context, d
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// updateStateOnly stores the plan: the in-place changes of these resources change how the
-// provider logs in or reads codes, never the factor, so nothing is sent to Auth0.
-func updateStateOnly[M any](ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan M
+// updateResource stores the plan: the in-place changes of these resources change how the
+// provider logs in or reads codes, never the factor. A password that is new (changed, or the
+// first one after an import) is proved first with one login and one listing, so that a typo
+// fails the apply that brings it instead of the next destroy, and an imported id Auth0 does not
+// list as active fails the first apply that can check it. That apply also sets active.
+func updateResource[M any, P authenticatorResourceModel[M]](ctx context.Context, data *providerData, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state M
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	pc, sc := P(&plan).common(), P(&state).common()
+	newPassword := pc.login.hasPassword() && (!sc.login.hasPassword() || !pc.login.Password.Equal(sc.login.Password))
+	if data != nil && newPassword {
+		if !verifyLogin(ctx, data.client, pc.login, pc.id, &resp.Diagnostics) {
+			return
+		}
+		*pc.active = types.BoolValue(true)
+	}
+	if pc.active.IsUnknown() {
+		*pc.active = *sc.active
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// verifyLogin logs in with login and reports whether Auth0 lists id as an active factor.
+func verifyLogin(ctx context.Context, client *mfaapi.Client, login *loginModel, id string, diags *diag.Diagnostics) bool {
+	list, err := client.Session(login.api()).List(ctx)
+	if err != nil {
+		addAPIError(diags, "Could Not Verify the New Login", login.api(), err)
+		return false
+	}
+	for _, a := range list {
+		if a.ID == id && a.Active {
+			return true
+		}
+	}
+	diags.AddError("Authenticator Not Found",
+		fmt.Sprintf("The login works, but Auth0 lists no active factor %s for user %q, so there is nothing for this "+
+			"resource to manage. If it was imported, the import ID names a factor that does not exist: remove it with "+
+			"terraform state rm and import the right one (list the user's factors with the auth0mfa_authenticators "+
+			"data source), or remove the import so that apply enrolls a new factor.", id, login.Username.ValueString()))
+	return false
 }
 
 // deleteResource deletes an authenticator resource within its delete timeout, passing MFA as
@@ -180,9 +215,25 @@ func deleteAuthenticator(ctx context.Context, client *mfaapi.Client, login *logi
 				"it. Apply once with the login block set, or remove it from state with terraform state rm.", id))
 		return
 	}
-	if err := client.Session(login.api()).Delete(ctx, id, up); err != nil {
+	session := client.Session(login.api())
+	if err := session.Delete(ctx, id, up); err != nil {
 		addAPIError(diags, "Could Not Delete the Authenticator", login.api(), err)
 	}
+	warnTOTPWait(diags, session.Waited())
+}
+
+// warnTOTPWait says why an operation was slow when it had to wait for a new 30-second TOTP
+// window: Auth0 accepts each code once, and both codes it accepts (this step's and the
+// previous one's) had been used by this provider or another run on this machine.
+func warnTOTPWait(diags *diag.Diagnostics, waited time.Duration) {
+	if waited <= 0 {
+		return
+	}
+	diags.AddWarning("Waited for a New TOTP Window",
+		fmt.Sprintf("The provider waited %s for the next 30-second TOTP step: Auth0 accepts each code only once, and "+
+			"both codes it accepts now (this step's and the previous one's) were already used, by this run or another "+
+			"terraform run on this machine with the same secret. Runs that pass MFA with the same secret back to back "+
+			"wait like this; nothing is wrong.", waited.Round(time.Second)))
 }
 
 // importAuthenticator accepts "USERNAME:ID" or "REALM/USERNAME:ID". The password is not part of

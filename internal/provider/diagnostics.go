@@ -23,7 +23,38 @@ func addAPIError(diags *diag.Diagnostics, operation string, login mfaapi.Login, 
 	var te *mfaapi.TransportError
 	var ee *mfaapi.EnrollError
 	var re *bindingcode.RunError
+	var refused *mfaapi.CodeRefusedError
 	switch {
+	case errors.As(err, &re) && re.NotStarted:
+		hint = "The binding_code_command could not be started, so nothing can read the code Auth0 sends. Check that its " +
+			"first element is an executable file (an absolute path, or a program on the PATH of the terraform process)."
+	case errors.As(err, &refused):
+		hint = fmt.Sprintf("Auth0 refused the TOTP code computed from %s, so it is probably not the secret of an active OTP "+
+			"factor of %s (another user's secret, or a factor deleted since). The provider stopped at the first refused "+
+			"code: every refused code spends one of the user's failed attempts, and Auth0 locks MFA after 10 in an hour. "+
+			"Fix %s and apply again; if another machine used the same secret in the same 30-second step, just apply again.",
+			refused.Source, who, refused.Source)
+	case mfaapi.IsBruteForceBlocked(err):
+		hint = fmt.Sprintf("Auth0's brute-force protection blocked logins of %s from this machine's IP address after "+
+			"repeated wrong passwords. The provider does not retry: every attempt keeps the block. Fix login.password, "+
+			"then unblock the user (Auth0 Dashboard > User Management > Users > the user > Unblock, or the Management "+
+			"API's DELETE /api/v2/user-blocks/{user_id}) and apply again.", who)
+	case mfaapi.IsMFALocked(err):
+		hint = fmt.Sprintf("Auth0 locked MFA for %s after too many failed codes (10 an hour; one attempt comes back "+
+			"every 6 minutes), and refuses even a correct code meanwhile. Wait, or reset the user's MFA in the Auth0 "+
+			"Dashboard (User Management > Users > the user > Multi-factor Authentication), then apply again.", who)
+	case mfaapi.IsLoginLimited(err):
+		hint = fmt.Sprintf("Auth0 limits logins of one user from one IP address (20 a minute, then 10 a minute), and %s "+
+			"kept hitting it until the timeout. Wait a minute and apply again; fewer terraform runs at once for the same "+
+			"user avoid it.", who)
+	case mfaapi.IsNoDefaultDirectory(err):
+		hint = "The tenant has no Default Directory, so a login without a connection cannot work. Set login.realm to " +
+			"the user's database connection (for example \"Username-Password-Authentication\"), or set the Default " +
+			"Directory in the Auth0 Dashboard (Settings > API Authorization Settings)."
+	case mfaapi.IsFactorDisabled(err):
+		hint = "The factor is not enabled for this tenant. Turn it on in the Auth0 Dashboard (Security > Multi-factor " +
+			"Auth: One-time Password for otp, Phone Message for sms and voice, Email for email, Push Notification " +
+			"using Auth0 Guardian for push), then apply again."
 	case errors.As(err, &re):
 		hint = "The binding_code_command did not print the code Auth0 sent before the create timeout. Run the " +
 			"command by hand with the AUTH0MFA_* variables described in the documentation, check that it prints " +
@@ -50,8 +81,8 @@ func addAPIError(diags *diag.Diagnostics, operation string, login mfaapi.Login, 
 			"authenticators (list them with the auth0mfa_authenticators data source and include_inactive = true) or "+
 			"reset the user's MFA in the Auth0 Dashboard, then apply again.", who)
 	case mfaapi.IsRateLimited(err):
-		hint = "Auth0 kept answering 429 Too Many Requests after the provider's retries. Lower -parallelism or try " +
-			"again later."
+		hint = "Auth0 kept answering 429 Too Many Requests (the tenant's rate limit) until the timeout. Try again " +
+			"later, or raise the resource's timeouts."
 	case errors.As(err, &te):
 		hint = "The provider got no answer from Auth0. Check domain and base_url and that the tenant (or the " +
 			"emulator) is reachable from this machine."

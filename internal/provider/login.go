@@ -42,8 +42,9 @@ const (
 		"active factor, Auth0 requires MFA before enrolling or deleting one; the provider passes it with `otp_secret`, " +
 		"or with the resource's own factor."
 	usernameDescription = "The user's username or email."
-	passwordDescription = "The user's password. Changing it only updates state (no call to Auth0): rotate the " +
-		"password at Auth0 and here together."
+	passwordDescription = "The user's password. A new value is verified with one login when it is applied (a typo " +
+		"fails that apply, not a later destroy); rotate the password at Auth0 first, then here. A refresh that " +
+		"finds the stored password rejected warns and keeps the resource."
 	realmDescription = "The database connection to log in through (the password-realm grant), for example " +
 		"`Username-Password-Authentication`. Unset: the tenant's default directory (the password grant)."
 	otpSecretDescription = "The base32 secret of one of the user's active OTP factors, used to pass MFA when Auth0 " +

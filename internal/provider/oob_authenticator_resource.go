@@ -184,11 +184,16 @@ func (r *oobAuthenticatorResource) Configure(_ context.Context, req resource.Con
 }
 
 // fetcher reads binding codes with the resource's command.
-func (r *oobAuthenticatorResource) fetcher(ctx context.Context, m *oobAuthenticatorModel) mfaapi.BindingCodeFetcher {
+func (m *oobAuthenticatorModel) argv(ctx context.Context) []string {
 	var argv []string
 	if !m.BindingCodeCommand.IsNull() && !m.BindingCodeCommand.IsUnknown() {
 		m.BindingCodeCommand.ElementsAs(ctx, &argv, false)
 	}
+	return argv
+}
+
+func (r *oobAuthenticatorResource) fetcher(ctx context.Context, m *oobAuthenticatorModel) mfaapi.BindingCodeFetcher {
+	argv := m.argv(ctx)
 	if len(argv) == 0 {
 		return nil
 	}
@@ -224,6 +229,15 @@ func (r *oobAuthenticatorResource) Create(ctx context.Context, req resource.Crea
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
+	if argv := plan.argv(ctx); len(argv) > 0 {
+		// A command that cannot start would fail after Auth0 created a pending factor.
+		if err := bindingcode.CheckStartable(argv); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("binding_code_command"), "Binding Code Command Cannot Be Started",
+				err.Error()+"\n\nNothing was sent to Auth0. Give the command as an argv list whose first element is an "+
+					"executable file (an absolute path, or a program on the PATH of the terraform process).")
+			return
+		}
+	}
 	channel := plan.Channel.ValueString()
 	assoc := mfaapi.AssociateRequest{AuthenticatorTypes: []string{"oob"}, OOBChannels: []string{channel},
 		PhoneNumber: plan.PhoneNumber.ValueString(), Email: plan.Email.ValueString()}
@@ -248,6 +262,7 @@ func (r *oobAuthenticatorResource) Create(ctx context.Context, req resource.Crea
 		return
 	}
 	logSwept(ctx, e)
+	warnTOTPWait(&resp.Diagnostics, session.Waited())
 	plan.ID = types.StringValue(e.ID)
 	plan.Active = types.BoolValue(true)
 	plan.RecoveryCodes = stringList(e.RecoveryCodes)
@@ -272,9 +287,10 @@ func (r *oobAuthenticatorResource) Read(ctx context.Context, req resource.ReadRe
 	readResource[oobAuthenticatorModel](ctx, r.data, req, resp)
 }
 
-// Update only changes binding_code_command or how the provider logs in: nothing is sent to Auth0.
+// Update only changes binding_code_command or how the provider logs in; a new password is
+// verified (updateResource), nothing else is sent to Auth0.
 func (r *oobAuthenticatorResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	updateStateOnly[oobAuthenticatorModel](ctx, req, resp)
+	updateResource[oobAuthenticatorModel](ctx, r.data, req, resp)
 }
 
 // Delete passes MFA with login.otp_secret or, failing that, with this very factor through its

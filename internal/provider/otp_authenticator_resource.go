@@ -113,10 +113,12 @@ func (r *otpAuthenticatorResource) Create(ctx context.Context, req resource.Crea
 	e, err := session.EnrollOTP(ctx, recoveryStepUp(mfaapi.StepUp{}, plan.Login, types.StringNull(), &replacement))
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Could Not Enroll the OTP Authenticator", login, err)
+		warnTOTPWait(&resp.Diagnostics, session.Waited())
 		warnRecoveryCodeLost(&resp.Diagnostics, replacement, "and the enrollment then failed")
 		return
 	}
 	logSwept(ctx, e)
+	warnTOTPWait(&resp.Diagnostics, session.Waited())
 	png, err := qrcode.PNG(e.Association.BarcodeURI)
 	if err != nil {
 		resp.Diagnostics.AddError("Could Not Render the QR Code", "The factor is enrolled, but its barcode_uri could not be rendered: "+err.Error())
@@ -137,9 +139,9 @@ func (r *otpAuthenticatorResource) Read(ctx context.Context, req resource.ReadRe
 }
 
 // Update only ever changes login.password or login.otp_secret (everything else replaces), which
-// change how the provider logs in, not the factor: nothing is sent to Auth0.
+// change how the provider logs in, not the factor; a new password is verified (updateResource).
 func (r *otpAuthenticatorResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	updateStateOnly[otpAuthenticatorModel](ctx, req, resp)
+	updateResource[otpAuthenticatorModel](ctx, r.data, req, resp)
 }
 
 // Delete passes MFA with the factor's own secret (or login.otp_secret).

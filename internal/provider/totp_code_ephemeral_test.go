@@ -25,7 +25,8 @@ func withEcho() map[string]func() (tfprotov6.ProviderServer, error) {
 	return f
 }
 
-// codeOfItsStep checks that code is the secret's code for the step that ends at valid_until.
+// codeOfItsStep checks that code is the secret's code for the step whose successor ends at
+// valid_until (Auth0 accepts a code during its step and the next).
 type codeOfItsStep struct {
 	secret string
 	code   *string
@@ -36,10 +37,10 @@ func (c codeOfItsStep) CheckValue(v any) error {
 	if err != nil {
 		return err
 	}
-	if until.Unix()%totp.Period != 0 || time.Until(until) > totp.Period*time.Second+5*time.Second {
-		return fmt.Errorf("valid_until %s is not the end of a current 30 s step", until)
+	if until.Unix()%totp.Period != 0 || time.Until(until) > 2*totp.Period*time.Second+5*time.Second {
+		return fmt.Errorf("valid_until %s is not the end of the step after a current one", until)
 	}
-	want, err := totp.CodeAtStep(c.secret, until.Unix()/totp.Period-1)
+	want, err := totp.CodeAtStep(c.secret, until.Unix()/totp.Period-2)
 	if err != nil || want != *c.code {
 		return fmt.Errorf("code %q is not the code of the step ending at %s (%q, %v)", *c.code, until, want, err)
 	}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -31,7 +32,9 @@ func (totpCodeFunction) Definition(_ context.Context, _ function.DefinitionReque
 			"`auth0mfa_totp_code` ephemeral resource when a code must not be recorded.",
 		Parameters: []function.Parameter{
 			function.StringParameter{Name: "secret", Description: "The base32 TOTP secret (the OTP resource's `secret`)."},
-			function.Int64Parameter{Name: "unix_time", Description: "Seconds since 1970-01-01 UTC; must not be negative."},
+			// A number, not an int64 parameter: the framework answers a fraction given to an
+			// int64 parameter with an internal error; a number lets Run say what is wrong.
+			function.NumberParameter{Name: "unix_time", Description: "Whole seconds since 1970-01-01 UTC, not negative (for example `plantimestamp()` through `parseint(formatdate(\"X\", ...))`, or a literal)."},
 		},
 		Return: function.StringReturn{},
 	}
@@ -39,9 +42,15 @@ func (totpCodeFunction) Definition(_ context.Context, _ function.DefinitionReque
 
 func (totpCodeFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
 	var secret string
-	var unixTime int64
-	resp.Error = function.ConcatFuncErrors(req.Arguments.Get(ctx, &secret, &unixTime))
+	var number *big.Float
+	resp.Error = function.ConcatFuncErrors(req.Arguments.Get(ctx, &secret, &number))
 	if resp.Error != nil {
+		return
+	}
+	unixTime, exact := number.Int64()
+	if !number.IsInt() || exact != big.Exact {
+		resp.Error = function.NewArgumentFuncError(1, fmt.Sprintf("unix_time must be a whole number of seconds, got %s; "+
+			"round it with floor() first", number.Text('g', -1)))
 		return
 	}
 	code, err := totpCodeAt(secret, unixTime)

@@ -91,12 +91,28 @@ func (b *Book) Ready(secret string) bool {
 }
 
 func (b *Book) next(secret string, fresh bool) (string, time.Duration, error) {
+	code, _, wait, err := b.reserve(secret, fresh)
+	return code, wait, err
+}
+
+// Reserve is Next that also returns the step whose code it gives (for a caller that reports
+// how long the code holds: Auth0 accepts it until the end of step+1).
+func (b *Book) Reserve(secret string) (code string, step int64, wait time.Duration, err error) {
+	return b.reserve(secret, false)
+}
+
+func (b *Book) reserve(secret string, fresh bool) (string, int64, time.Duration, error) {
 	s, err := NormaliseSecret(secret)
 	if err != nil {
-		return "", 0, err
+		return "", 0, 0, err
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.store != nil {
+		// Load, pick and save under the store's lock: another process picking at the same
+		// moment would otherwise take the same step.
+		defer b.store.Lock(s)()
+	}
 	now := b.now()
 	cur := Step(now)
 	used := b.used[s]
@@ -140,7 +156,7 @@ func (b *Book) next(secret string, fresh bool) (string, time.Duration, error) {
 		b.store.Save(s, keep)
 	}
 	code, err := CodeAtStep(s, step)
-	return code, wait, err
+	return code, step, wait, err
 }
 
 // Waits counts the times a caller had to wait for a new step.

@@ -4,8 +4,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // Store remembers used steps across processes. Each terraform command runs a new provider
@@ -14,6 +16,10 @@ import (
 type Store interface {
 	Load(secret string) []int64
 	Save(secret string, steps []int64)
+	// Lock holds the secret's record for the caller until unlock is called, against other
+	// processes, so that two of them never pick the same step (a collision costs the user a
+	// failed attempt). It is best effort: after lockWait it gives up and returns anyway.
+	Lock(secret string) (unlock func())
 }
 
 // DirStore keeps one small file per secret in Dir, named by a SHA-256 of the secret (the
@@ -44,6 +50,38 @@ func (d DirStore) Load(secret string) []int64 {
 	var steps []int64
 	_ = json.Unmarshal(raw, &steps)
 	return steps
+}
+
+// lockWait bounds how long Lock waits for another process; lockStale is when a lock file whose
+// process died is broken. A pick under the lock takes microseconds.
+const (
+	lockWait  = 5 * time.Second
+	lockStale = 10 * time.Second
+)
+
+// Lock takes an exclusive lock file beside the secret's record (O_EXCL works on every
+// platform the provider is released for, and a crashed holder is recovered by age).
+func (d DirStore) Lock(secret string) func() {
+	if err := os.MkdirAll(d.Dir, 0o700); err != nil {
+		return func() {}
+	}
+	lock := d.path(secret) + ".lock"
+	deadline := time.Now().Add(lockWait)
+	for {
+		f, err := os.OpenFile(lock, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err == nil {
+			_ = f.Close()
+			return func() { _ = os.Remove(lock) }
+		}
+		if fi, serr := os.Stat(lock); serr == nil && time.Since(fi.ModTime()) > lockStale {
+			_ = os.Remove(lock)
+			continue
+		}
+		if !errors.Is(err, os.ErrExist) || time.Now().After(deadline) {
+			return func() {}
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 }
 
 // Save records steps for secret, atomically (write and rename).
