@@ -55,6 +55,10 @@ type Config struct {
 	// sets it must call Session.Recorded once it has stored an enrollment. The provider uses
 	// DefaultJournal().
 	Journal Journal
+	// LockDir, when set, holds per-user lock files that serialise enrollments of one user
+	// across processes on this machine (see crossProcessLock). The provider uses
+	// DefaultLockDir().
+	LockDir string
 	// Log, when set, receives one line per request attempt (endpoint, status, attempt, wait).
 	// The fields never hold credentials, tokens or codes.
 	Log func(ctx context.Context, msg string, fields map[string]any)

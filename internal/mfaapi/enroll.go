@@ -63,6 +63,15 @@ func (s *Session) confirmOTP(ctx context.Context, mfaToken string, a *Associatio
 // interrupted earlier run confirmed but never handed over are deleted first.
 func (s *Session) Enroll(ctx context.Context, req AssociateRequest, confirm Confirmer, up StepUp) (*Enrollment, error) {
 	defer s.lock()()
+	unlock, lastHolder, err := s.crossProcessLock(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for another terraform run on this machine that enrolls a factor for the same user: %w", err)
+	}
+	defer unlock()
+	if !lastHolder.IsZero() && !s.st.knownAt.After(lastHolder) {
+		// Another process enrolled for this user since this one listed: the listing is stale.
+		s.st.known = nil
+	}
 	before, err := s.knownOrList(ctx)
 	if err != nil {
 		return nil, err
@@ -93,30 +102,39 @@ func (s *Session) Enroll(ctx context.Context, req AssociateRequest, confirm Conf
 	if assoc.Secret != "" {
 		s.st.enrolledSecrets = append(s.st.enrolledSecrets, assoc.Secret)
 	}
-	swept := s.sweepStalePending(ctx, before, up)
 	// From here on a failure leaves a confirmed factor nobody stores: the journal entry stays,
 	// and the user's next enrollment deletes it.
 	after, err := s.list(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("the authenticator was enrolled and confirmed, but listing it failed: %w", err)
 	}
-	e := &Enrollment{Association: *assoc, RecoveryCodes: assoc.RecoveryCodes, SweptPending: swept, journalToken: token}
+	e := &Enrollment{Association: *assoc, RecoveryCodes: assoc.RecoveryCodes, journalToken: token}
+	var candidates []Authenticator
 	for _, a := range added(before, after) {
 		if !a.Active {
 			continue
 		}
 		switch {
-		case e.ID == "" && matches(a, req):
-			e.ID, e.Name = a.ID, a.Name
+		case matches(a, req):
+			candidates = append(candidates, a)
 		case a.AuthenticatorType != "recovery-code":
 			// Auth0 creates voice|X with sms|X and a totp with push; the recovery code
 			// activated with a first factor is not a companion.
 			e.CompanionIDs = append(e.CompanionIDs, a.ID)
 		}
 	}
-	if e.ID == "" {
+	switch {
+	case len(candidates) == 0:
 		return nil, errors.New("the authenticator was confirmed but does not appear as active in Auth0's list")
+	case len(candidates) > 1:
+		// Another run (on another machine: this one holds the user's lock) enrolled the same
+		// kind of factor for this user meanwhile, and the list cannot tell which is ours.
+		// Guessing could store the other run's id; the journal entry (with the secret) stays.
+		s.journalUpdate(token, func(f *InFlight) { f.Candidates = ids(candidates) })
+		return nil, &AmbiguousEnrollmentError{Candidates: ids(candidates)}
 	}
+	e.ID, e.Name = candidates[0].ID, candidates[0].Name
+	e.SweptPending = s.sweepStalePending(ctx, before, after, up)
 	s.journalUpdate(token, func(f *InFlight) { f.ID = e.ID })
 	return e, nil
 }
@@ -249,19 +267,45 @@ func (s *Session) deleteAll(ctx context.Context, ids []string, up StepUp) []stri
 // counts toward Auth0's limit of 50 pending enrollments per user. The sweep runs right after a
 // confirmation, when an access token is at hand, so it costs no extra login. Failures are left
 // for the next enrollment.
-func (s *Session) sweepStalePending(ctx context.Context, before []Authenticator, up StepUp) []string {
-	var stale, swept []string
-	for _, a := range before {
-		if !a.Active && a.AuthenticatorType != "recovery-code" {
-			stale = append(stale, a.ID)
+func (s *Session) sweepStalePending(ctx context.Context, before, after []Authenticator, up StepUp) []string {
+	stillPending := map[string]bool{}
+	for _, a := range after {
+		if !a.Active {
+			stillPending[a.ID] = true
 		}
 	}
-	for _, id := range stale {
-		if err := s.delete(ctx, id, up); err == nil {
-			swept = append(swept, id)
+	var swept []string
+	for _, a := range before {
+		// Only what is still pending now: a factor another run confirmed meanwhile is not stale.
+		if a.Active || a.AuthenticatorType == "recovery-code" || !stillPending[a.ID] {
+			continue
+		}
+		if err := s.delete(ctx, a.ID, up); err == nil {
+			swept = append(swept, a.ID)
 		}
 	}
 	return swept
+}
+
+// AmbiguousEnrollmentError is an enrollment confirmed at Auth0 whose id cannot be told from
+// another run's: two new active factors of the same kind appeared while it ran. Nothing is
+// stored; the journal keeps the factor's secret, and Candidates lists the ids, one of which is
+// this run's and the other another run's (which that run stores).
+type AmbiguousEnrollmentError struct {
+	Candidates []string
+}
+
+func (e *AmbiguousEnrollmentError) Error() string {
+	return fmt.Sprintf("the factor was confirmed, but another run enrolled the same kind of factor for this user at the same "+
+		"time and Auth0's list cannot tell them apart: one of %s is this run's", strings.Join(e.Candidates, ", "))
+}
+
+func ids(list []Authenticator) []string {
+	out := make([]string, 0, len(list))
+	for _, a := range list {
+		out = append(out, a.ID)
+	}
+	return out
 }
 
 // Delete deletes an authenticator (Auth0 deletes its companion too), passing MFA as needed.

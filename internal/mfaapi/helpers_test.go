@@ -2,12 +2,14 @@ package mfaapi_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator"
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator/emutest"
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/totp"
 )
 
 // fastRetry keeps retry tests quick while exercising the same code paths.
@@ -19,8 +21,10 @@ func newTenant(t *testing.T, opts ...emulator.Option) *emutest.Tenant {
 
 func newClient(t *testing.T, tn *emutest.Tenant, mutate ...func(*mfaapi.Config)) *mfaapi.Client {
 	t.Helper()
+	// Clients of one tenant are processes of one machine: they share the record of used TOTP
+	// steps as the provider's processes do (a test of separate machines overrides it).
 	cfg := mfaapi.Config{Domain: emutest.Domain, BaseURL: tn.URL, ClientID: emutest.ClientID,
-		ClientSecret: emutest.ClientSecret, UserAgent: "test-agent/1", Retry: fastRetry}
+		ClientSecret: emutest.ClientSecret, UserAgent: "test-agent/1", Retry: fastRetry, TOTPStore: machineStore(t, tn)}
 	for _, m := range mutate {
 		m(&cfg)
 	}
@@ -29,6 +33,16 @@ func newClient(t *testing.T, tn *emutest.Tenant, mutate ...func(*mfaapi.Config))
 		t.Fatal(err)
 	}
 	return c
+}
+
+var machineStores sync.Map // *emutest.Tenant -> totp.Store
+
+func machineStore(t *testing.T, tn *emutest.Tenant) totp.Store {
+	if st, ok := machineStores.Load(tn); ok {
+		return st.(totp.Store)
+	}
+	st, _ := machineStores.LoadOrStore(tn, totp.DirStore{Dir: t.TempDir()})
+	return st.(totp.Store)
 }
 
 func alice() mfaapi.Login {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -25,9 +26,25 @@ type InFlight struct {
 	Before []string `json:"before"`
 	// ID is the new authenticator's id, once the listing after confirmation showed it.
 	ID string `json:"id,omitempty"`
+	// Candidates are the ids an ambiguous enrollment could not choose between (see
+	// AmbiguousEnrollmentError): kept for the user, never deleted on a guess.
+	Candidates []string `json:"candidates,omitempty"`
 	// Secret is the OTP secret; it passes MFA for the orphan's own deletion.
 	Secret  string    `json:"secret,omitempty"`
 	Started time.Time `json:"started"`
+	// PID is the process that wrote the entry. While it runs, the entry is its own, not
+	// abandoned: another terraform run on this machine must not delete a factor the first
+	// is about to store.
+	PID int `json:"pid,omitempty"`
+}
+
+// maxRunAge bounds how long an entry of a live process counts as in flight (a guard against
+// a reused PID, and the only bound where liveness cannot be checked).
+const maxRunAge = 2 * time.Hour
+
+// liveElsewhere reports an entry of another process that is still running.
+func (e InFlight) liveElsewhere(now time.Time) bool {
+	return e.PID != 0 && e.PID != os.Getpid() && processAlive(e.PID) && now.Sub(e.Started) < maxRunAge
 }
 
 // Journal stores in-flight enrollments per user across processes. See DirJournal.
@@ -50,7 +67,7 @@ func (s *Session) journalBegin(req AssociateRequest, before []Authenticator, ass
 	}
 	var raw [12]byte
 	_, _ = rand.Read(raw[:])
-	e := InFlight{Token: hex.EncodeToString(raw[:]), Types: req.AuthenticatorTypes, Secret: assoc.Secret, Started: s.c.now()}
+	e := InFlight{Token: hex.EncodeToString(raw[:]), Types: req.AuthenticatorTypes, Secret: assoc.Secret, Started: s.c.now(), PID: os.Getpid()}
 	if len(req.OOBChannels) > 0 {
 		e.Channel = req.OOBChannels[0]
 	}
@@ -101,7 +118,8 @@ func (s *Session) Recorded(e *Enrollment) {
 	}
 }
 
-// abandoned returns the journal entries that no live enrollment of this process owns.
+// abandoned returns the journal entries that no live enrollment owns: not this process's,
+// and not another running process's.
 func (s *Session) abandoned() []InFlight {
 	if s.c.cfg.Journal == nil {
 		return nil
@@ -110,7 +128,7 @@ func (s *Session) abandoned() []InFlight {
 	defer s.c.journalMu.Unlock()
 	var out []InFlight
 	for _, e := range s.c.cfg.Journal.Load(s.journalKey()) {
-		if !s.c.ownInFlight[e.Token] {
+		if !s.c.ownInFlight[e.Token] && !e.liveElsewhere(s.c.now()) {
 			out = append(out, e)
 		}
 	}

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/totp"
 )
 
 // Token lifetimes the session trusts. Access tokens for the MFA audience live 600 s; the
@@ -345,10 +343,12 @@ func (e *CodeRefusedError) Error() string {
 
 func (e *CodeRefusedError) Unwrap() error { return e.Err }
 
-// verifyWithSecret sends the next unused code of secret. A second code is sent only when the
-// refusal of the first is explained by a time step: it was the previous step's code (which
-// another run elsewhere may have used, or which may have expired in flight) and the current
-// step's code can be sent at once. Any other refusal is a CodeRefusedError, never a guess.
+// verifyWithSecret sends the next unused code of secret. Auth0 accepts two codes at a time
+// (this step's and the previous one's), and a refusal of the first may mean another run (on
+// another machine, which this record cannot see) used that step: so the other step's code is
+// sent too, but only when it can be sent at once. A second refusal is not explained by any
+// used step: the secret is wrong, and the answer is a CodeRefusedError, never a third code
+// after a wait (each refused code spends one of the user's 10 failed attempts an hour).
 func (s *Session) verifyWithSecret(ctx context.Context, mfaToken, secret string, next func(string) (string, time.Duration, error)) (*Tokens, error) {
 	for attempt := 0; ; attempt++ {
 		code, wait, err := next(secret)
@@ -361,22 +361,14 @@ func (s *Session) verifyWithSecret(ctx context.Context, mfaToken, secret string,
 		if err = sleep(ctx, wait); err != nil {
 			return nil, err
 		}
-		sentAt := s.c.now()
 		t, err := s.c.VerifyOTP(ctx, mfaToken, code)
 		if err == nil || !IsInvalidGrant(err) || IsTokenRejected(err) {
 			return t, err
 		}
-		if attempt > 0 || !isPreviousStepCode(secret, code, sentAt) || !s.c.codes.Ready(secret) {
+		if attempt > 0 || !s.c.codes.Ready(secret) {
 			return nil, &CodeRefusedError{Err: err}
 		}
 	}
-}
-
-func isPreviousStepCode(secret, code string, at time.Time) bool {
-	step := totp.Step(at)
-	prev, err1 := totp.CodeAtStep(secret, step-1)
-	cur, err2 := totp.CodeAtStep(secret, step)
-	return err1 == nil && err2 == nil && prev == code && cur != code
 }
 
 // noteWait logs a wait for a new TOTP window and adds it to this handle's total (Waited).

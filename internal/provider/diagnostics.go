@@ -24,7 +24,15 @@ func addAPIError(diags *diag.Diagnostics, operation string, login mfaapi.Login, 
 	var ee *mfaapi.EnrollError
 	var re *bindingcode.RunError
 	var refused *mfaapi.CodeRefusedError
+	var ambiguous *mfaapi.AmbiguousEnrollmentError
 	switch {
+	case errors.As(err, &ambiguous):
+		hint = fmt.Sprintf("Another run, on another machine, enrolled the same kind of factor for %s at the same moment "+
+			"(runs on this machine wait for each other), and Auth0's list cannot tell the two apart, so nothing was "+
+			"stored rather than risk storing the other run's id. The candidates are %s: one is held by the other run's "+
+			"state (terraform state show there), the other is this run's and is active but unmanaged. Delete that one "+
+			"(Auth0 Dashboard > Users > the user > Multi-factor Authentication), then apply again; run pipelines that "+
+			"enroll factors for the same user one after the other.", who, strings.Join(ambiguous.Candidates, " and "))
 	case errors.As(err, &re) && re.NotStarted:
 		hint = "The binding_code_command could not be started, so nothing can read the code Auth0 sends. Check that its " +
 			"first element is an executable file (an absolute path, or a program on the PATH of the terraform process)."

@@ -112,7 +112,7 @@ func (r *oobAuthenticatorResource) Schema(ctx context.Context, _ resource.Schema
 			},
 			"name": schema.StringAttribute{Computed: true, PlanModifiers: keep,
 				Description: "Auth0's masked destination (`XXXXXXXX4567`, `chuc****@exam*******`) or the push device's name."},
-			"active": schema.BoolAttribute{Computed: true, PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+			"active": schema.BoolAttribute{Computed: true, PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseNonNullStateForUnknown()},
 				Description: "Whether Auth0 lists the factor as confirmed. A factor found inactive or gone is removed from state."},
 			"recovery_codes": schema.ListAttribute{
 				Computed: true, Sensitive: true, ElementType: types.StringType,

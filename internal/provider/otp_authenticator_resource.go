@@ -83,7 +83,7 @@ func (r *otpAuthenticatorResource) Schema(ctx context.Context, _ resource.Schema
 			},
 			"new_recovery_code": newRecoveryCodeAttribute(),
 			"active": schema.BoolAttribute{
-				Computed: true, PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+				Computed: true, PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseNonNullStateForUnknown()},
 				Description: "Whether Auth0 lists the factor as confirmed. A factor found inactive or gone is removed from state.",
 			},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Delete: true}),

@@ -157,6 +157,7 @@ func buildClient(ctx context.Context, cfg providerModel, version, tfVersion stri
 	mcfg.UserAgent = userAgent(version, tfVersion)
 	mcfg.TOTPStore = totp.DefaultStore()
 	mcfg.Journal = mfaapi.DefaultJournal()
+	mcfg.LockDir = mfaapi.DefaultLockDir()
 	mcfg.RequestTimeout = requestTimeout
 	mcfg.Now = clock
 	mcfg.Log = func(ctx context.Context, msg string, fields map[string]any) {

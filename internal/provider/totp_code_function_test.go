@@ -70,7 +70,7 @@ func TestAccTOTPCodeFunctionRefusesBadInput(t *testing.T) {
 		"empty secret":    {`"", 59`, `secret: the TOTP secret is not valid`},
 		"negative time":   {`"` + rfcSecret + `", -1`, `unix_time must be between 0`},
 		"time past 9999":  {`"` + rfcSecret + `", 253402300800`, `unix_time must be between 0`},
-		"fractional time": {`"` + rfcSecret + `", 59.7`, `unix_time must be a whole number of seconds, got 59.7`},
+		"fractional time": {`"` + rfcSecret + `", 59.7`, `unix_time must be a whole number of\s+seconds, got 59\.7`},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
