@@ -42,7 +42,13 @@ func newAccEnv(t *testing.T) *accEnv {
 		return &accEnv{domain: d, clientID: os.Getenv("AUTH0MFA_ACC_CLIENT_ID"), secret: os.Getenv("AUTH0MFA_ACC_CLIENT_SECRET"),
 			username: os.Getenv("AUTH0MFA_ACC_USERNAME"), password: os.Getenv("AUTH0MFA_ACC_PASSWORD")}
 	}
-	tn := emutest.Start(t, emutest.Config())
+	return newAccEnvOn(t, emutest.Config())
+}
+
+// newAccEnvOn is an emulator environment on the given tenant configuration (an MFA policy,
+// attack protection, factors).
+func newAccEnvOn(t *testing.T, cfg emulator.Config) *accEnv {
+	tn := emutest.Start(t, cfg)
 	return &accEnv{tenant: tn, domain: emutest.Domain, baseURL: tn.URL, clientID: emutest.ClientID,
 		secret: emutest.ClientSecret, username: emutest.Username, password: emutest.Password}
 }

@@ -96,7 +96,15 @@ func updateResource[M any, P authenticatorResourceModel[M]](ctx context.Context,
 	pc, sc := P(&plan).common(), P(&state).common()
 	newPassword := pc.login.hasPassword() && (!sc.login.hasPassword() || !pc.login.Password.Equal(sc.login.Password))
 	if data != nil && newPassword {
-		if !verifyLogin(ctx, data.client, pc.login, pc.id, &resp.Diagnostics) {
+		loginWorks, found := verifyLogin(ctx, data.client, pc.login, pc.id, &resp.Diagnostics)
+		if !loginWorks {
+			return
+		}
+		if !found {
+			// Keep the working login with the error, so that destroy (or state rm) can go on:
+			// deleting an id Auth0 does not know is a 404, which counts as deleted.
+			*pc.active = types.BoolValue(false)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 			return
 		}
 		*pc.active = types.BoolValue(true)
@@ -107,24 +115,25 @@ func updateResource[M any, P authenticatorResourceModel[M]](ctx context.Context,
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// verifyLogin logs in with login and reports whether Auth0 lists id as an active factor.
-func verifyLogin(ctx context.Context, client *mfaapi.Client, login *loginModel, id string, diags *diag.Diagnostics) bool {
+// verifyLogin logs in with login and lists the user's factors: it reports whether the login
+// works and whether id is an active factor, adding the error that explains either.
+func verifyLogin(ctx context.Context, client *mfaapi.Client, login *loginModel, id string, diags *diag.Diagnostics) (loginWorks, found bool) {
 	list, err := client.Session(login.api()).List(ctx)
 	if err != nil {
 		addAPIError(diags, "Could Not Verify the New Login", login.api(), err)
-		return false
+		return false, false
 	}
 	for _, a := range list {
 		if a.ID == id && a.Active {
-			return true
+			return true, true
 		}
 	}
 	diags.AddError("Authenticator Not Found",
 		fmt.Sprintf("The login works, but Auth0 lists no active factor %s for user %q, so there is nothing for this "+
 			"resource to manage. If it was imported, the import ID names a factor that does not exist: remove it with "+
-			"terraform state rm and import the right one (list the user's factors with the auth0mfa_authenticators "+
-			"data source), or remove the import so that apply enrolls a new factor.", id, login.Username.ValueString()))
-	return false
+			"terraform state rm (or destroy it, which succeeds) and import the right one (list the user's factors with "+
+			"the auth0mfa_authenticators data source), or drop the import so that apply enrolls a new factor.", id, login.Username.ValueString()))
+	return true, false
 }
 
 // deleteResource deletes an authenticator resource within its delete timeout, passing MFA as
