@@ -14,6 +14,7 @@ import (
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator"
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator/emutest"
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/totp"
 )
 
 var testAccProviders = map[string]func() (tfprotov6.ProviderServer, error){
@@ -82,9 +83,12 @@ func (e *accEnv) addUser(t *testing.T, username string) (string, string) {
 	return username, password
 }
 
-// client is a fresh API client (its own sessions and TOTP book, like another terraform run).
+// client is a fresh API client (its own sessions, like another terraform run on this
+// machine: it shares the record of used TOTP steps with the in-process provider, as every
+// terraform run on one machine does).
 func (e *accEnv) client(_ testing.TB) *mfaapi.Client {
-	c, err := mfaapi.New(mfaapi.Config{Domain: e.domain, BaseURL: e.baseURL, ClientID: e.clientID, ClientSecret: e.secret})
+	c, err := mfaapi.New(mfaapi.Config{Domain: e.domain, BaseURL: e.baseURL, ClientID: e.clientID, ClientSecret: e.secret,
+		TOTPStore: totp.DefaultStore()})
 	if err != nil {
 		panic("the test environment's client configuration is invalid: " + err.Error())
 	}
