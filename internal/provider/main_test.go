@@ -3,6 +3,7 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator/emutest"
 )
 
 // emulatorBin is the real auth0mfa-emulator command, built once for binding_code_command.
@@ -45,6 +48,11 @@ func bindingHelper(mode, base, to string) int {
 			return 1
 		}
 		return 0
+	}
+	if mode == "otp-login" {
+		// "otp-login URL USERNAME" with A0MFA_PASSWORD and A0MFA_CODE: a login that passes MFA
+		// with the code, as an end-to-end test user would; exits 1 when Auth0 refuses it.
+		return otpLogin(base, to, os.Getenv("A0MFA_PASSWORD"), os.Getenv("A0MFA_CODE"))
 	}
 	if mode != "expire" {
 		return 2
@@ -107,3 +115,29 @@ func e2eWorkspace(t *testing.T) (work string, env []string) {
 
 // requiredProviders is the terraform block that maps auth0mfa to the dev override.
 const requiredProviders = "terraform {\n  required_providers {\n    auth0mfa = { source = \"auth0mfa/auth0mfa\" }\n  }\n}\n"
+
+func otpLogin(base, username, password, code string) int {
+	form := url.Values{"grant_type": {"password"}, "username": {username}, "password": {password},
+		"client_id": {emutest.ClientID}, "client_secret": {emutest.ClientSecret}, "audience": {emutest.MFAAudience}}
+	resp, err := http.PostForm(base+"/oauth/token", form)
+	if err != nil {
+		return 1
+	}
+	var body struct {
+		MFAToken string `json:"mfa_token"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	resp, err = http.PostForm(base+"/oauth/token", url.Values{"grant_type": {"http://auth0.com/oauth/grant-type/mfa-otp"},
+		"mfa_token": {body.MFAToken}, "otp": {code}, "client_id": {emutest.ClientID}, "client_secret": {emutest.ClientSecret}})
+	if err != nil {
+		return 1
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		raw, _ := io.ReadAll(resp.Body)
+		fmt.Fprintf(os.Stderr, "login with the ephemeral code refused: %d %s\n", resp.StatusCode, raw)
+		return 1
+	}
+	return 0
+}

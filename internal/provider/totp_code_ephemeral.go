@@ -56,7 +56,9 @@ func (e *totpCodeEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest,
 			"locally (RFC 6238: HMAC-SHA1, 6 digits, 30-second steps) each time Terraform opens it, and never stored in " +
 			"plan or state (Terraform 1.10 or later). Auth0 accepts each code once, for the current and the previous " +
 			"step; the provider records the steps it uses (also across terraform runs on this machine), so the code " +
-			"returned is never one a resource of the same run has just spent. When both valid codes are used, opening " +
+			"returned is never one a resource of the same run has just spent, and later operations (in this run and in " +
+			"later runs on this machine) leave it to you. Each open hands out its own code, and Terraform opens an " +
+			"ephemeral resource in every walk (plan and apply): when both valid codes of a step are taken, opening " +
 			"waits for the next step (at most 30 s). Use it to hand a fresh code to something that needs one during the run, " +
 			"such as a provider block or a write-only attribute that logs in as the user; use the " +
 			"`totp_code` function instead when the time must be an explicit, repeatable input. No request is sent " +
@@ -85,7 +87,7 @@ func (e *totpCodeEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	code, step, wait, err := e.codes().Reserve(m.Secret.ValueString())
+	code, step, wait, err := e.codes().Hand(m.Secret.ValueString())
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("secret"), "Invalid TOTP Secret", err.Error())
 		return

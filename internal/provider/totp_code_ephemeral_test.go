@@ -1,7 +1,10 @@
 package provider
 
 import (
+	"crypto/rand"
+	"encoding/base32"
 	"fmt"
+	"os"
 	"regexp"
 	"testing"
 	"time"
@@ -63,7 +66,11 @@ func (c captureString) String() string { return "six digits" }
 // The code reaches another provider through an ephemeral reference and is right for its
 // step; the provider needs no tenant settings for it. (State holds the echo, not ours.)
 func TestAccTOTPCodeEphemeral(t *testing.T) {
-	secret := "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	// A secret of this run only: each open hands out a code and records its step as used on
+	// this machine, so a fixed secret would make later runs wait for new steps.
+	raw := make([]byte, 20)
+	_, _ = rand.Read(raw)
+	secret := base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(raw)
 	var code string
 	resource.UnitTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
@@ -103,5 +110,49 @@ resource "echo" "out" {}
 `,
 			ExpectError: regexp.MustCompile(`base32`),
 		}},
+	})
+}
+
+// The ephemeral code is never one this provider has just spent: an apply that steps up an SMS
+// enrollment with an OTP secret hands the same secret's ephemeral code to a login run by a
+// local-exec provisioner right after, and the login must be accepted. (It was refused with
+// "Invalid otp_code." when the ephemeral resource computed the current code on its own.)
+func TestAccTOTPCodeEphemeralIsNeverAlreadySpent(t *testing.T) {
+	env := newAccEnv(t)
+	env.emulatorOnly(t)
+	self, _ := os.Executable()
+	step1 := otpConfig(env, env.username, env.password)
+	step2 := step1 + fmt.Sprintf(`
+resource "auth0mfa_oob_authenticator" "sms" {
+  login = {
+    username   = %[1]q
+    password   = %[2]q
+    otp_secret = auth0mfa_otp_authenticator.test.secret
+  }
+  channel      = "sms"
+  phone_number = "+15551233001"
+  %[3]s
+}
+ephemeral "auth0mfa_totp_code" "now" {
+  secret     = auth0mfa_otp_authenticator.test.secret
+  depends_on = [auth0mfa_oob_authenticator.sms]
+}
+resource "terraform_data" "end_to_end_login" {
+  depends_on = [auth0mfa_oob_authenticator.sms]
+  provisioner "local-exec" {
+    command = "'%[4]s' '%[5]s' '%[1]s'"
+    environment = {
+      A0MFA_TEST_HELPER = "otp-login"
+      A0MFA_PASSWORD    = %[2]q
+      A0MFA_CODE        = ephemeral.auth0mfa_totp_code.now.code
+    }
+  }
+}
+`, env.username, env.password, codeCommand(env), self, env.baseURL)
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             env.checkNoFactors(t, env.username, env.password),
+		Steps:                    []resource.TestStep{{Config: step1}, {Config: step2}},
 	})
 }

@@ -78,30 +78,63 @@ func (b *Book) Ready(secret string) bool {
 	defer b.mu.Unlock()
 	now := b.now()
 	cur := Step(now)
-	used := map[int64]bool{}
-	for st := range b.used[s] {
-		used[st] = true
-	}
-	if b.store != nil {
-		for _, st := range b.store.Load(s) {
-			used[st] = true
-		}
-	}
-	return !used[cur] || (previousSafe(now, false) && !used[cur-1])
+	used, handed := b.load(s), b.load(handedKey(s))
+	free := func(st int64) bool { return !used[st] && !handed[st] }
+	return free(cur) || (previousSafe(now, false) && free(cur-1))
 }
 
 func (b *Book) next(secret string, fresh bool) (string, time.Duration, error) {
-	code, _, wait, err := b.reserve(secret, fresh)
+	code, _, wait, err := b.reserve(secret, fresh, false)
 	return code, wait, err
 }
 
-// Reserve is Next that also returns the step whose code it gives (for a caller that reports
-// how long the code holds: Auth0 accepts it until the end of step+1).
-func (b *Book) Reserve(secret string) (code string, step int64, wait time.Duration, err error) {
-	return b.reserve(secret, false)
+// Hand picks a code for someone else to send (the ephemeral TOTP code): one no operation of
+// the provider has used, and the step it belongs to (Auth0 accepts it until the end of
+// step+1). Handed steps are recorded apart from used ones, across processes: the provider's
+// own operations avoid them (the receiver may send the code at any time), but a later Hand may
+// give the same code again. Terraform opens an ephemeral resource in every walk (plan, apply),
+// and most of those codes are never sent; counting them as used would make every run wait for
+// new steps.
+func (b *Book) Hand(secret string) (code string, step int64, wait time.Duration, err error) {
+	return b.reserve(secret, false, true)
 }
 
-func (b *Book) reserve(secret string, fresh bool) (string, int64, time.Duration, error) {
+// handedKey names the record of handed steps of s (DirStore hashes keys, so it never shows).
+func handedKey(s string) string { return "handed\x00" + s }
+
+// load returns the in-memory record for key, merged with the shared one; b.mu is held.
+func (b *Book) load(key string) map[int64]bool {
+	m := b.used[key]
+	if m == nil {
+		m = map[int64]bool{}
+		b.used[key] = m
+	}
+	if b.store != nil {
+		for _, st := range b.store.Load(key) {
+			m[st] = true
+		}
+	}
+	return m
+}
+
+// mark records step in the record for key, forgets steps that can no longer be sent, and
+// shares the record; b.mu is held.
+func (b *Book) mark(key string, m map[int64]bool, step, cur int64) {
+	m[step] = true
+	var keep []int64
+	for st := range m {
+		if st < cur-1 {
+			delete(m, st)
+		} else {
+			keep = append(keep, st)
+		}
+	}
+	if b.store != nil {
+		b.store.Save(key, keep)
+	}
+}
+
+func (b *Book) reserve(secret string, fresh, hand bool) (string, int64, time.Duration, error) {
 	s, err := NormaliseSecret(secret)
 	if err != nil {
 		return "", 0, 0, err
@@ -115,16 +148,8 @@ func (b *Book) reserve(secret string, fresh bool) (string, int64, time.Duration,
 	}
 	now := b.now()
 	cur := Step(now)
-	used := b.used[s]
-	if used == nil {
-		used = map[int64]bool{}
-		b.used[s] = used
-	}
-	if b.store != nil {
-		for _, st := range b.store.Load(s) {
-			used[st] = true
-		}
-	}
+	used, handed := b.load(s), b.load(handedKey(s))
+	taken := func(st int64) bool { return used[st] || (!hand && handed[st]) }
 	prevOK := previousSafe(now, fresh)
 	order := []int64{cur, cur - 1}
 	if fresh {
@@ -133,7 +158,7 @@ func (b *Book) reserve(secret string, fresh bool) (string, int64, time.Duration,
 	var wait time.Duration
 	step := int64(-1)
 	for _, candidate := range order {
-		if !used[candidate] && (candidate == cur || prevOK) {
+		if !taken(candidate) && (candidate == cur || prevOK) {
 			step = candidate
 			break
 		}
@@ -143,17 +168,10 @@ func (b *Book) reserve(secret string, fresh bool) (string, int64, time.Duration,
 		wait = time.Unix(step*Period, 0).Sub(now)
 		b.nWaits++
 	}
-	used[step] = true
-	var keep []int64
-	for st := range used {
-		if st < cur-1 {
-			delete(used, st)
-		} else {
-			keep = append(keep, st)
-		}
-	}
-	if b.store != nil {
-		b.store.Save(s, keep)
+	if hand {
+		b.mark(handedKey(s), handed, step, cur)
+	} else {
+		b.mark(s, used, step, cur)
 	}
 	code, err := CodeAtStep(s, step)
 	return code, step, wait, err

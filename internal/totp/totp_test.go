@@ -137,3 +137,33 @@ func TestBookConfirmationLeavesTheCurrentCodeFree(t *testing.T) {
 		t.Fatalf("passing MFA in the same step should take the current code at once; waited %v", wait)
 	}
 }
+
+// Handed codes (the ephemeral TOTP code) are avoided by the provider's own operations, in this
+// process and in others sharing the store; a later hand-out may give the same code again, and
+// never a code an operation used.
+func TestHandedCodesAreLeftToTheReceiver(t *testing.T) {
+	const secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+	at := time.Unix(1111111110, 0) // 20 s into its step
+	store := DirStore{Dir: t.TempDir()}
+	clock := func() time.Time { return at }
+	handed, step, wait, err := NewBook(clock).WithStore(store).Hand(secret)
+	if err != nil || wait != 0 || step != Step(at) {
+		t.Fatalf("hand: %q step %d wait %s %v", handed, step, wait, err)
+	}
+	again, _, _, _ := NewBook(clock).WithStore(store).Hand(secret)
+	if again != handed {
+		t.Fatalf("a second hand-out in the step gave %q, want the same unused code %q", again, handed)
+	}
+	other := NewBook(clock).WithStore(store) // another terraform run on this machine
+	code, wait, _ := other.Next(secret)
+	if code == handed || wait != 0 {
+		t.Fatalf("an operation took the handed code (%q) or waited %s", code, wait)
+	}
+	if other.Ready(secret) {
+		t.Fatal("with one step handed and the other used, nothing is ready")
+	}
+	next, step, _, _ := NewBook(clock).WithStore(store).Hand(secret)
+	if next != handed || step != Step(at) {
+		t.Fatalf("hand-out after an operation: %q (step %d), want the handed code, not the used one", next, step)
+	}
+}
