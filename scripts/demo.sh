@@ -40,6 +40,9 @@ provider_installation {
 RC
 export TF_CLI_CONFIG_FILE="$work/terraformrc"
 export TF_IN_AUTOMATION=1
+# The provider's shared record (used TOTP steps, journal, locks) goes with the demo's files.
+export AUTH0MFA_CACHE_DIR="$work/cache"
+export CHECKPOINT_DISABLE=1 # no checkpoint file in the home directory either
 export AUTH0MFA_DOMAIN=demo.auth0mfa.test AUTH0MFA_BASE_URL="$url"
 export AUTH0MFA_CLIENT_ID=demo-client AUTH0MFA_CLIENT_SECRET=demo-secret
 export TF_VAR_emulator_url="$url"

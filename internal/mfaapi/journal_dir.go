@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/totp"
 )
 
 // DirJournal keeps one file per user in Dir, named by a SHA-256 of the user's key. The files
@@ -17,11 +19,11 @@ type DirJournal struct{ Dir string }
 
 // DefaultJournal is a DirJournal in the user's cache directory, or nil when there is none.
 func DefaultJournal() Journal {
-	dir, err := os.UserCacheDir()
-	if err != nil {
+	dir := totp.CacheDir()
+	if dir == "" {
 		return nil
 	}
-	return DirJournal{Dir: filepath.Join(dir, "terraform-provider-auth0mfa", "in-flight")}
+	return DirJournal{Dir: filepath.Join(dir, "in-flight")}
 }
 
 func (d DirJournal) path(user string) string {

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/totp"
 )
 
 // Two terraform runs on one machine (two workspaces, parallel CI jobs) that enroll factors for
@@ -21,11 +23,11 @@ import (
 // DefaultLockDir is where the provider keeps its per-user lock files ("" when there is no
 // user cache directory: then only the in-process lock applies).
 func DefaultLockDir() string {
-	dir, err := os.UserCacheDir()
-	if err != nil {
+	dir := totp.CacheDir()
+	if dir == "" {
 		return ""
 	}
-	return filepath.Join(dir, "terraform-provider-auth0mfa", "locks")
+	return filepath.Join(dir, "locks")
 }
 
 // lockPollInterval is how often a waiting process tries the lock again.

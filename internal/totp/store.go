@@ -27,13 +27,30 @@ type Store interface {
 // without it the provider still works, with a failed attempt at worst.
 type DirStore struct{ Dir string }
 
-// DefaultStore is a DirStore in the user's cache directory, or nil when there is none.
-func DefaultStore() Store {
+// CacheDirEnv names the directory where the provider keeps what it shares between its
+// processes on one machine (used TOTP steps, the in-flight journal, per-user locks). Unset:
+// terraform-provider-auth0mfa in the user cache directory.
+const CacheDirEnv = "AUTH0MFA_CACHE_DIR"
+
+// CacheDir is that directory, or "" when there is none.
+func CacheDir() string {
+	if dir := os.Getenv(CacheDirEnv); dir != "" {
+		return dir
+	}
 	dir, err := os.UserCacheDir()
 	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "terraform-provider-auth0mfa")
+}
+
+// DefaultStore is a DirStore in CacheDir, or nil when there is none.
+func DefaultStore() Store {
+	dir := CacheDir()
+	if dir == "" {
 		return nil
 	}
-	return DirStore{Dir: filepath.Join(dir, "terraform-provider-auth0mfa", "totp-steps")}
+	return DirStore{Dir: filepath.Join(dir, "totp-steps")}
 }
 
 func (d DirStore) path(secret string) string {

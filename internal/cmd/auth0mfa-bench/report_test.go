@@ -113,3 +113,20 @@ func TestStateSizedPad(t *testing.T) {
 		t.Fatalf("configs:\n%s\n%s", baselineConfig(2, 3), baselineConfig(2, 0))
 	}
 }
+
+// Destroy at U=100 is judged by ratio (a′), against the state-sized baseline; apply by (a).
+func TestDestroyIsJudgedByTheStateSizedBaseline(t *testing.T) {
+	r := &report{Scales: []scaleResult{{Users: 100, Phases: []phaseResult{
+		{Phase: "apply", MedianSeconds: 5, RatioWall: 1.2, RatioWallSized: 0.9},
+		{Phase: "destroy", MedianSeconds: 5, RatioWall: 1.5, RatioWallSized: 0.8},
+	}}}}
+	r.evaluate()
+	if !r.Passed {
+		t.Fatalf("destroy at (a) 1.5 but (a′) 0.8 must pass:\n%s", r.table())
+	}
+	r = &report{Scales: []scaleResult{{Users: 100, Phases: []phaseResult{{Phase: "destroy", MedianSeconds: 5, RatioWall: 1.0, RatioWallSized: 1.4}}}}}
+	r.evaluate()
+	if r.Passed {
+		t.Fatal("destroy at (a′) 1.4 must miss")
+	}
+}
