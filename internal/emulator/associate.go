@@ -81,6 +81,12 @@ func factorDisabled(name string) *apiError {
 	return newAPIError(http.StatusForbidden, "access_denied", "The "+name+" factor is not enabled for this tenant.")
 }
 
+// associateOTP enrolls another OTP factor even when the user already has an active one. No
+// source records a refusal, and the evidence points the other way: DOCS-OLD
+// multifactor-authentication/api/faq.md ("Why can I associate more than one authenticator with
+// a particular end user?"), GO-REC TestMFAListAuthenticators listing two totp entries for one
+// user, and COMM thread 90893, where the only refusal of a further factor ("User is already
+// enrolled") came from using the mfa_token instead of an enroll access token (see associate).
 func (s *Server) associateOTP(u *user) (*associateResponse, *apiError) {
 	if !s.cfg.Factors.OTP {
 		return nil, factorDisabled("otp")

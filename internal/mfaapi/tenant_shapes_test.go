@@ -251,3 +251,29 @@ func sorted(s []string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// An operation that had to wait for a new TOTP window says how long (the provider turns it
+// into a warning that names the reason).
+func TestWaitForANewWindowIsReported(t *testing.T) {
+	tn := newTenant(t)
+	c := newClient(t, tn)
+	e, err := c.Session(alice()).EnrollOTP(ctx(t), mfaapi.StepUp{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := newClient(t, tn) // another run on this machine used both codes Auth0 accepts now
+	for range 2 {
+		if _, _, err := other.Codes().Next(e.Association.Secret); err != nil {
+			t.Fatal(err)
+		}
+	}
+	login := alice()
+	login.OTPSecret = e.Association.Secret
+	s := newClient(t, tn).Session(login) // a later run: nothing cached
+	if err := s.Delete(ctx(t), e.ID, mfaapi.StepUp{}); err != nil {
+		t.Fatal(err)
+	}
+	if s.Waited() <= 0 || s.Waited() > 31*time.Second {
+		t.Fatalf("waited %s", s.Waited())
+	}
+}
