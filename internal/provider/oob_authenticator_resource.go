@@ -73,7 +73,10 @@ func (r *oobAuthenticatorResource) Schema(ctx context.Context, _ resource.Schema
 		Description: "An out-of-band factor of an Auth0 user (SMS, voice call, email, or Guardian push), enrolled and " +
 			"confirmed in one apply. Auth0 sends a code to the phone or inbox; the provider runs `binding_code_command` " +
 			"to read it and confirms the factor. Push is confirmed when the Guardian app approves the enrollment: a real " +
-			"tenant needs a device to scan `barcode_uri`, and the emulator approves through its control API.",
+			"tenant needs a device to scan `barcode_uri`, and the emulator approves through its control API.\n\n" +
+			"Timeouts: `create` and `delete` default to 10 minutes (a `timeouts` block changes them). They bound how " +
+			"long `binding_code_command` is retried until it prints the code (a command that cannot be started fails at " +
+			"once), how long a push waits for approval, and the retries of rate-limited or failing requests.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, PlanModifiers: keep,
 				Description: "The Auth0 authenticator id, for example `sms|dev_NU1Ofuw3Cw0XCt5x`."},

@@ -56,7 +56,9 @@ func (r *otpAuthenticatorResource) Schema(ctx context.Context, _ resource.Schema
 		Description: "An OTP (TOTP authenticator app) factor of an Auth0 user, enrolled and confirmed in one apply. " +
 			"The provider associates the factor, computes a code from its secret, confirms it, and keeps the secret " +
 			"in state so that tests and robots can compute codes. The secret, the otpauth URI and the QR code are " +
-			"sensitive: store state in an encrypted backend.",
+			"sensitive: store state in an encrypted backend.\n\n" +
+			"Timeouts: `create` and `delete` default to 5 minutes (a `timeouts` block changes them); they bound the " +
+			"retries of rate-limited or failing requests and any wait for a new 30-second TOTP window.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true, PlanModifiers: keep,

@@ -51,7 +51,9 @@ func (r *recoveryCodeRegenerationResource) Schema(_ context.Context, _ resource.
 			"exist beside one), and the provider needs `management_client_id` and `management_client_secret`.\n\n" +
 			"A recovery code is single-use: once it passes MFA (for example through `login.recovery_code`), Auth0 " +
 			"issues another and the one in state is spent. Auth0 cannot show a recovery code again, so this resource " +
-			"cannot detect that; change `triggers` to get a fresh one. Destroying the resource only forgets the code.",
+			"cannot detect that; change `triggers` to get a fresh one. Destroying the resource only forgets the code.\n\n" +
+			"It cannot be imported: Auth0 never shows an existing recovery code, so there would be nothing to put in " +
+			"state. Create the resource instead (which issues a new code), or keep an existing code in `login.recovery_code`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:      true,

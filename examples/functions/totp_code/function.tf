@@ -1,14 +1,17 @@
-# The code of an OTP factor at plan time. The time is an argument, so the result is
-# repeatable; plantimestamp() is "now" when the plan is made.
-output "ci_bot_code_at_plan_time" {
-  value = provider::auth0mfa::totp_code(
-    auth0mfa_otp_authenticator.ci_bot.secret,
-    provider::time::rfc3339_parse(plantimestamp()).unix, # hashicorp/time >= 0.11
-  )
-  sensitive = true
+# The code of an OTP secret at a given Unix time: deterministic, so a plan shows the same value
+# every time. In a real configuration the secret is auth0mfa_otp_authenticator.<name>.secret.
+locals {
+  # RFC 6238's SHA-1 test secret ("12345678901234567890" in base32), not a real factor.
+  rfc6238_secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 }
 
-# A fixed time gives a fixed code: RFC 6238's SHA-1 test vector at T = 59 s.
-output "rfc6238_vector" {
-  value = provider::auth0mfa::totp_code("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", 59) # "287082"
+output "rfc6238_vector_at_59" {
+  value = provider::auth0mfa::totp_code(local.rfc6238_secret, 59) # "287082"
 }
+
+output "rfc6238_vector_at_1111111109" {
+  value = provider::auth0mfa::totp_code(local.rfc6238_secret, 1111111109) # "081804"
+}
+
+# For the code of "now", prefer the auth0mfa_totp_code ephemeral resource: it never lands in
+# plan or state, and it never hands out a code this provider has already used.
