@@ -277,3 +277,26 @@ func TestWaitForANewWindowIsReported(t *testing.T) {
 		t.Fatalf("waited %s", s.Waited())
 	}
 }
+
+// The user lock costs no request in a single run: a process's second enrollment for a user
+// reuses its own listing (the lock's last holder was itself). A listing older than another
+// process's enrollment is renewed.
+func TestUserLockKeepsSingleRunRequestCounts(t *testing.T) {
+	tn := newTenant(t)
+	lockDir := t.TempDir()
+	withLock := func(cfg *mfaapi.Config) { cfg.LockDir = lockDir }
+	c := newClient(t, tn, withLock)
+	first, err := c.Session(alice()).EnrollOTP(ctx(t), mfaapi.StepUp{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := tn.Stats()["GET /mfa/authenticators"]
+	login := alice()
+	login.OTPSecret = first.Association.Secret
+	if _, err := c.Session(login).EnrollOTP(ctx(t), mfaapi.StepUp{}); err != nil {
+		t.Fatal(err)
+	}
+	if lists := tn.Stats()["GET /mfa/authenticators"] - before; lists != 1 {
+		t.Fatalf("a second enrollment in the same process listed %d times, want 1 (after confirming)", lists)
+	}
+}

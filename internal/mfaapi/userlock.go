@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -59,15 +60,13 @@ func (s *Session) crossProcessLock(ctx context.Context) (unlock func(), lastHold
 			return noop, time.Time{}, nil
 		}
 		if ok {
-			raw, _ := io.ReadAll(io.LimitReader(f, 64))
-			last, _ := time.Parse(time.RFC3339Nano, strings.TrimSpace(string(raw)))
 			return func() {
 				if f.Truncate(0) == nil {
-					_, _ = f.WriteAt([]byte(time.Now().UTC().Format(time.RFC3339Nano)), 0)
+					_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+" "+time.Now().UTC().Format(time.RFC3339Nano)), 0)
 				}
 				unlockFile(f)
 				_ = f.Close()
-			}, last, nil
+			}, lastOtherHolder(f), nil
 		}
 		if !waited {
 			waited = true
@@ -80,4 +79,16 @@ func (s *Session) crossProcessLock(ctx context.Context) (unlock func(), lastHold
 		case <-time.After(lockPollInterval):
 		}
 	}
+}
+
+// lastOtherHolder reads when another process last released the lock ("PID TIME"); zero when
+// this process was the last holder (its own listings are kept up to date) or nobody was.
+func lastOtherHolder(f *os.File) time.Time {
+	raw, _ := io.ReadAll(io.LimitReader(f, 80))
+	pid, at, ok := strings.Cut(strings.TrimSpace(string(raw)), " ")
+	if !ok || pid == strconv.Itoa(os.Getpid()) {
+		return time.Time{}
+	}
+	last, _ := time.Parse(time.RFC3339Nano, at)
+	return last
 }

@@ -178,3 +178,24 @@ func TestAccMistake_tenantSettings(t *testing.T) {
 }
 
 var _ = mfaapi.MFAScopes
+
+// An application without the MFA grants fails at confirmation, after Auth0 created a pending
+// factor; where the provider holds a token that can delete it (policy "never" mints one for a
+// user with no factor), nothing is left behind.
+func TestAccMistake_clientWithoutMFAGrantLeavesNothingWherePossible(t *testing.T) {
+	cfg := emutest.ConfigWithPolicy(emulator.MFAPolicyNever)
+	cfg.Clients = append(cfg.Clients, emulator.ClientConfig{ClientID: "password-only", ClientSecret: "password-only-secret",
+		GrantTypes: []string{emulator.GrantPassword}})
+	env := newAccEnvOn(t, cfg)
+	env.clientID, env.secret = "password-only", "password-only-secret"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config:      otpConfig(env, env.username, env.password),
+			ExpectError: regexp.MustCompile(`(?s)Grant\s+Types\s+and\s+enable\s+Password\s+and\s+MFA`),
+		}},
+	})
+	if n := tenantFactorCount(t, env.tenant); n != 0 {
+		t.Fatalf("the tenant holds %d authenticators", n)
+	}
+}

@@ -34,7 +34,7 @@ func (totpCodeFunction) Definition(_ context.Context, _ function.DefinitionReque
 			function.StringParameter{Name: "secret", Description: "The base32 TOTP secret (the OTP resource's `secret`)."},
 			// A number, not an int64 parameter: the framework answers a fraction given to an
 			// int64 parameter with an internal error; a number lets Run say what is wrong.
-			function.NumberParameter{Name: "unix_time", Description: "Whole seconds since 1970-01-01 UTC, not negative (for example `plantimestamp()` through `parseint(formatdate(\"X\", ...))`, or a literal)."},
+			function.NumberParameter{Name: "unix_time", Description: "Whole seconds since 1970-01-01 UTC, not negative; a fraction is refused (round it with `floor()`)."},
 		},
 		Return: function.StringReturn{},
 	}
