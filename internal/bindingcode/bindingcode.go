@@ -152,7 +152,7 @@ func (r Runner) runOnce(ctx context.Context, req Request) (string, error) {
 	cmd.Stdout = &limitedWriter{w: &stdout, left: r.maxOutput()}
 	cmd.Stderr = &limitedWriter{w: &stderr, left: r.maxOutput()}
 	err := cmd.Run()
-	fail := func(reason string) error {
+	fail := func(reason string) *RunError {
 		exit := -1
 		if cmd.ProcessState != nil && cmd.ProcessState.Exited() {
 			exit = cmd.ProcessState.ExitCode()
@@ -169,7 +169,7 @@ func (r Runner) runOnce(ctx context.Context, req Request) (string, error) {
 		if errors.As(err, &exitErr) {
 			return "", fail("it exited with an error")
 		}
-		re := fail(err.Error()).(*RunError)
+		re := fail(err.Error())
 		re.NotStarted = true
 		return "", re
 	}

@@ -39,27 +39,18 @@ const lockPollInterval = 50 * time.Millisecond
 // this process made earlier is known to be stale. Without a lock directory, or where the
 // platform has no file locks, it is a no-op.
 func (s *Session) crossProcessLock(ctx context.Context) (unlock func(), lastHolder time.Time, err error) {
-	noop := func() {}
-	if s.c.cfg.LockDir == "" {
-		return noop, time.Time{}, nil
-	}
-	if err := os.MkdirAll(s.c.cfg.LockDir, 0o700); err != nil {
-		return noop, time.Time{}, nil // best effort, like the journal
-	}
-	sum := sha256.Sum256([]byte("auth0mfa user lock\x00" + s.journalKey()))
-	path := filepath.Join(s.c.cfg.LockDir, hex.EncodeToString(sum[:16])+".lock")
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		return noop, time.Time{}, nil
+	f := s.openLockFile()
+	if f == nil {
+		return func() {}, time.Time{}, nil // best effort, like the journal
 	}
 	waited := false
 	for {
-		ok, err := tryLockFile(f)
-		if err != nil { // no file locks here: go on without
+		ok, supported := tryLockFile(f)
+		switch {
+		case !supported: // no file locks on this platform or file system: go on without
 			_ = f.Close()
-			return noop, time.Time{}, nil
-		}
-		if ok {
+			return func() {}, time.Time{}, nil
+		case ok:
 			return func() {
 				if f.Truncate(0) == nil {
 					_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+" "+time.Now().UTC().Format(time.RFC3339Nano)), 0)
@@ -79,6 +70,20 @@ func (s *Session) crossProcessLock(ctx context.Context) (unlock func(), lastHold
 		case <-time.After(lockPollInterval):
 		}
 	}
+}
+
+// openLockFile opens the user's lock file, or returns nil when there is no lock directory or
+// it cannot be used.
+func (s *Session) openLockFile() *os.File {
+	if s.c.cfg.LockDir == "" || os.MkdirAll(s.c.cfg.LockDir, 0o700) != nil {
+		return nil
+	}
+	sum := sha256.Sum256([]byte("auth0mfa user lock\x00" + s.journalKey()))
+	f, err := os.OpenFile(filepath.Join(s.c.cfg.LockDir, hex.EncodeToString(sum[:16])+".lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil
+	}
+	return f
 }
 
 // lastOtherHolder reads when another process last released the lock ("PID TIME"); zero when

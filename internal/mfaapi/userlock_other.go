@@ -2,14 +2,11 @@
 
 package mfaapi
 
-import (
-	"errors"
-	"os"
-)
+import "os"
 
 // Windows and other platforms: no advisory file lock here (the release's Windows builds run
 // without the cross-process lock; Enroll still refuses to guess between two new factors).
-func tryLockFile(*os.File) (bool, error) { return false, errors.New("no file locks on this platform") }
+func tryLockFile(*os.File) (ok, supported bool) { return false, false }
 
 func unlockFile(*os.File) {}
 
