@@ -22,7 +22,7 @@ func TestCommand(t *testing.T) {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	cfgPath := filepath.Join(t.TempDir(), "tenant.json")
-	cfg := `{"domain":"cmd.auth0mfa.test","friendly_name":"Cmd","clients":[{"client_id":"c","client_secret":"s","grant_types":["password"]}],
+	cfg := `{"domain":"cmd.auth0mfa.test","friendly_name":"Cmd","mfa_policy":"always","clients":[{"client_id":"c","client_secret":"s","grant_types":["password"]}],
 	         "users":[{"username":"dora@example.com","email":"dora@example.com","password":"pw-123456"}]}`
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
