@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
-	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/totp"
 )
 
 // pngBase64 checks that a value is a base64 PNG image.
@@ -104,18 +103,16 @@ func checkSecretLogsIn(env *accEnv, address, username, password string) stateche
 		if err != nil {
 			return err
 		}
-		now := time.Now()
-		if env.tenant != nil {
-			env.tenant.AdvanceClock(30 * time.Second) // a step the provider cannot have used
-			now = env.tenant.Now()
-		}
-		code, err := totp.Code(fmt.Sprint(secret), now)
+		// A code no one has used, from the record of used steps this machine's runs share (as
+		// another run would take it), so the provider's later operations do not collide with it.
+		c := env.client(nil)
+		code, wait, err := c.Codes().Next(fmt.Sprint(secret))
 		if err != nil {
 			return err
 		}
+		time.Sleep(wait)
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		c := env.client(nil)
 		_, err = c.Login(ctx, mfaapi.PasswordLogin{Username: username, Password: password, Audience: c.MFAAudience(), Scope: mfaapi.MFAScopes})
 		mfaToken, ok := mfaapi.MFARequired(err)
 		if !ok {

@@ -32,9 +32,11 @@ const (
 
 // Config is a tenant with one client holding every grant (and no Management API grant), a
 // Management API client, and one user. Its MFA policy is "always" (every password login
-// answers mfa_required, so tests can take an mfa_token for a user with no factor); set
-// AUTH0MFA_TEST_MFA_POLICY=never to run a suite under the new-tenant default, and see
-// ConfigWithPolicy for tests that run under each.
+// answers mfa_required, so tests can take an mfa_token for a user with no factor). The tests
+// of the core lifecycle run under each policy (ConfigWithPolicy, Policies).
+// AUTH0MFA_TEST_MFA_POLICY=never runs a whole suite on the new-tenant default instead, for
+// exploring: many tests there are written for the "always" shape (they take an mfa_token for
+// a user with no factor, or count the challenges a delete sends) and fail on that.
 func Config() emulator.Config {
 	policy := os.Getenv("AUTH0MFA_TEST_MFA_POLICY")
 	if policy == "" {
