@@ -15,7 +15,6 @@ import (
 
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator"
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator/emutest"
-	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
 )
 
 // A binding_code_command that cannot start fails at once, before Auth0 is asked for anything,
@@ -177,7 +176,6 @@ func TestAccMistake_tenantSettings(t *testing.T) {
 	}
 }
 
-var _ = mfaapi.MFAScopes
 
 // An application without the MFA grants fails at confirmation, after Auth0 created a pending
 // factor; where the provider holds a token that can delete it (policy "never" mints one for a
