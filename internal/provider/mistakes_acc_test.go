@@ -176,7 +176,6 @@ func TestAccMistake_tenantSettings(t *testing.T) {
 	}
 }
 
-
 // An application without the MFA grants fails at confirmation, after Auth0 created a pending
 // factor; where the provider holds a token that can delete it (policy "never" mints one for a
 // user with no factor), nothing is left behind.
