@@ -166,7 +166,8 @@ func (s *Server) Blocks(username string) (BlockState, error) {
 	return st, nil
 }
 
-// hasDefaultDirectory reports whether the password grant (no realm) has a connection to use.
+// defaultDirectory is the connection the password grant (no realm) logs in to; "" when the
+// tenant has none.
 func (c Config) defaultDirectory() string {
 	if c.DefaultDirectory == nil {
 		return DefaultConnection
