@@ -240,3 +240,12 @@ func knownGrant(g string) bool {
 	}
 	return false
 }
+
+// defaultDirectory is the connection the password grant (no realm) logs in to; "" when the
+// tenant has none.
+func (c Config) defaultDirectory() string {
+	if c.DefaultDirectory == nil {
+		return DefaultConnection
+	}
+	return strings.TrimSpace(*c.DefaultDirectory)
+}

@@ -4,7 +4,6 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -164,13 +163,4 @@ func (s *Server) Blocks(username string) (BlockState, error) {
 		st.LoginFailed = max(st.LoginFailed, g.failures)
 	}
 	return st, nil
-}
-
-// defaultDirectory is the connection the password grant (no realm) logs in to; "" when the
-// tenant has none.
-func (c Config) defaultDirectory() string {
-	if c.DefaultDirectory == nil {
-		return DefaultConnection
-	}
-	return strings.TrimSpace(*c.DefaultDirectory)
 }
