@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/filelock"
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/totp"
 )
 
@@ -31,59 +32,36 @@ func DefaultLockDir() string {
 	return filepath.Join(dir, "locks")
 }
 
-// lockPollInterval is how often a waiting process tries the lock again.
-const lockPollInterval = 50 * time.Millisecond
-
 // crossProcessLock takes the user's lock file, waiting until ctx ends; it returns the unlock
-// function and when the last holder finished (the lock file holds that time), so a listing
-// this process made earlier is known to be stale. Without a lock directory, or where the
-// platform has no file locks, it is a no-op.
+// function and when another process last finished with it (the lock file holds that time),
+// so a listing this process made earlier is known to be stale. Without a lock directory, or
+// where the platform has no file locks, it is a no-op.
 func (s *Session) crossProcessLock(ctx context.Context) (unlock func(), lastHolder time.Time, err error) {
-	f := s.openLockFile()
+	if s.c.cfg.LockDir == "" {
+		return func() {}, time.Time{}, nil
+	}
+	sum := sha256.Sum256([]byte("auth0mfa user lock\x00" + s.journalKey()))
+	f := filelock.Open(filepath.Join(s.c.cfg.LockDir, hex.EncodeToString(sum[:16])+".lock"))
 	if f == nil {
 		return func() {}, time.Time{}, nil // best effort, like the journal
 	}
-	waited := false
-	for {
-		ok, supported := tryLockFile(f)
-		switch {
-		case !supported: // no file locks on this platform or file system: go on without
-			_ = f.Close()
-			return func() {}, time.Time{}, nil
-		case ok:
-			return func() {
-				if f.Truncate(0) == nil {
-					_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+" "+time.Now().UTC().Format(time.RFC3339Nano)), 0)
-				}
-				unlockFile(f)
-				_ = f.Close()
-			}, lastOtherHolder(f), nil
-		}
-		if !waited {
-			waited = true
-			s.log(ctx, "waiting for another terraform run on this machine that is enrolling a factor for the same user", nil)
-		}
-		select {
-		case <-ctx.Done():
-			_ = f.Close()
-			return nil, time.Time{}, ctx.Err()
-		case <-time.After(lockPollInterval):
-		}
-	}
-}
-
-// openLockFile opens the user's lock file, or returns nil when there is no lock directory or
-// it cannot be used.
-func (s *Session) openLockFile() *os.File {
-	if s.c.cfg.LockDir == "" || os.MkdirAll(s.c.cfg.LockDir, 0o700) != nil {
-		return nil
-	}
-	sum := sha256.Sum256([]byte("auth0mfa user lock\x00" + s.journalKey()))
-	f, err := os.OpenFile(filepath.Join(s.c.cfg.LockDir, hex.EncodeToString(sum[:16])+".lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	held, err := f.Lock(ctx, func() {
+		s.log(ctx, "waiting for another terraform run on this machine that is enrolling a factor for the same user", nil)
+	})
 	if err != nil {
-		return nil
+		f.Release(false)
+		return nil, time.Time{}, err
 	}
-	return f
+	if !held {
+		f.Release(false)
+		return func() {}, time.Time{}, nil
+	}
+	return func() {
+		if f.Truncate(0) == nil {
+			_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+" "+time.Now().UTC().Format(time.RFC3339Nano)), 0)
+		}
+		f.Release(true)
+	}, lastOtherHolder(f.File), nil
 }
 
 // lastOtherHolder reads when another process last released the lock ("PID TIME"); zero when

@@ -1,13 +1,15 @@
 package totp
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/filelock"
 )
 
 // Store remembers used steps across processes. Each terraform command runs a new provider
@@ -69,36 +71,20 @@ func (d DirStore) Load(secret string) []int64 {
 	return steps
 }
 
-// lockWait bounds how long Lock waits for another process; lockStale is when a lock file whose
-// process died is broken. A pick under the lock takes microseconds.
-const (
-	lockWait  = 5 * time.Second
-	lockStale = 10 * time.Second
-)
+// lockWait bounds how long Lock waits for another process: a pick under the lock takes
+// microseconds, so this is only reached on a file system whose locks misbehave.
+const lockWait = 5 * time.Second
 
-// Lock takes an exclusive lock file beside the secret's record (O_EXCL works on every
-// platform the provider is released for, and a crashed holder is recovered by age).
+// Lock takes the lock file beside the secret's record (see filelock), giving up after lockWait.
 func (d DirStore) Lock(secret string) func() {
-	if err := os.MkdirAll(d.Dir, 0o700); err != nil {
+	f := filelock.Open(d.path(secret) + ".lock")
+	if f == nil {
 		return func() {}
 	}
-	lock := d.path(secret) + ".lock"
-	deadline := time.Now().Add(lockWait)
-	for {
-		f, err := os.OpenFile(lock, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-		if err == nil {
-			_ = f.Close()
-			return func() { _ = os.Remove(lock) }
-		}
-		if fi, serr := os.Stat(lock); serr == nil && time.Since(fi.ModTime()) > lockStale {
-			_ = os.Remove(lock)
-			continue
-		}
-		if !errors.Is(err, os.ErrExist) || time.Now().After(deadline) {
-			return func() {}
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	ctx, cancel := context.WithTimeout(context.Background(), lockWait)
+	defer cancel()
+	held, _ := f.Lock(ctx, nil)
+	return func() { f.Release(held) }
 }
 
 // Save records steps for secret, atomically (write and rename).

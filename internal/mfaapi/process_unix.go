@@ -10,22 +10,6 @@ import (
 	"syscall"
 )
 
-// tryLockFile takes an exclusive flock without blocking; the kernel releases it when the
-// process dies, so a killed run never leaves the user locked. supported is false when the file
-// system has no flock.
-func tryLockFile(f *os.File) (ok, supported bool) {
-	err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-	switch {
-	case err == nil:
-		return true, true
-	case errors.Is(err, syscall.EWOULDBLOCK):
-		return false, true
-	}
-	return false, false
-}
-
-func unlockFile(f *os.File) { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN) }
-
 // processAlive reports whether pid is a running process on this machine.
 func processAlive(pid int) bool {
 	if pid <= 0 {

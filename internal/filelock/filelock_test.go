@@ -1,0 +1,36 @@
+package filelock
+
+import (
+	"context"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// A second holder waits until the first releases, and is told it waits; ctx bounds the wait.
+func TestLockIsExclusive(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no file locks on this platform")
+	}
+	path := filepath.Join(t.TempDir(), "sub", "x.lock")
+	a, b := Open(path), Open(path) // two opens lock like two processes (flock is per open file)
+	if a == nil || b == nil {
+		t.Fatal("open failed")
+	}
+	held, err := a.Lock(context.Background(), nil)
+	if !held || err != nil {
+		t.Fatalf("first lock: %v %v", held, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	waited := false
+	if held, err := b.Lock(ctx, func() { waited = true }); held || err == nil || !waited {
+		t.Fatalf("second lock while held: held=%v err=%v waited=%v", held, err, waited)
+	}
+	a.Release(true)
+	if held, err := b.Lock(context.Background(), nil); !held || err != nil {
+		t.Fatalf("after release: %v %v", held, err)
+	}
+	b.Release(true)
+}
