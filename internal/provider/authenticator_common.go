@@ -74,6 +74,8 @@ func readResource[M any, P authenticatorResourceModel[M]](ctx context.Context, d
 		return
 	}
 	c := P(&state).common()
+	// Before any return below, also the removal of a factor gone at Auth0 (identity.go).
+	setIdentity(ctx, resp.Identity, c.login, c.id, &resp.Diagnostics)
 	readAuthenticator(ctx, data.client, c.login, c.id, c.active, resp)
 	if resp.Diagnostics.HasError() || resp.State.Raw.IsNull() {
 		return
@@ -94,6 +96,8 @@ func updateResource[M any, P authenticatorResourceModel[M]](ctx context.Context,
 		return
 	}
 	pc, sc := P(&plan).common(), P(&state).common()
+	// Kept as it was, or backfilled for a resource stored before identities (identity.go).
+	setIdentity(ctx, resp.Identity, sc.login, sc.id, &resp.Diagnostics)
 	newPassword := pc.login.hasPassword() && (!sc.login.hasPassword() || !pc.login.Password.Equal(sc.login.Password))
 	if data != nil && newPassword {
 		loginWorks, found := verifyLogin(ctx, data.client, pc.login, pc.id, &resp.Diagnostics)
@@ -245,32 +249,52 @@ func warnTOTPWait(diags *diag.Diagnostics, waited time.Duration) {
 			"wait like this; nothing is wrong.", waited.Round(time.Second)))
 }
 
-// importAuthenticator accepts "USERNAME:ID" or "REALM/USERNAME:ID". The password is not part of
-// an import ID, so login holds only the username and realm until the configuration is applied;
-// the next plan is then an in-place update of login, not a replacement.
-func importAuthenticator(ctx context.Context, raw string, resp *resource.ImportStateResponse, kinds ...string) {
-	id, err := parseImportID(raw, kinds...)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Import ID", err.Error())
-		return
+// importAuthenticator accepts an import ID, "USERNAME:ID" or "REALM/USERNAME:ID", or an
+// import block's identity (Terraform 1.12+). The password is part of neither, so login holds
+// only the username and realm until the configuration is applied; the next plan is then an
+// in-place update of login, not a replacement. It returns the parts for resource-specific
+// attributes.
+func importAuthenticator(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse, kinds ...string) (importID, bool) {
+	var id importID
+	if req.ID != "" {
+		parsed, err := parseImportID(req.ID, kinds...)
+		if err != nil {
+			resp.Diagnostics.AddError("Invalid Import ID", err.Error())
+			return importID{}, false
+		}
+		id = parsed
+	} else {
+		parsed, ok := importIdentity(ctx, req, &resp.Diagnostics)
+		if !ok {
+			return importID{}, false
+		}
+		if err := parsed.checkIdentity(kinds...); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("identity"), "Invalid Import Identity", err.Error())
+			return importID{}, false
+		}
+		id = parsed
 	}
 	realm := types.StringNull()
 	if id.realm != "" {
 		realm = types.StringValue(id.realm)
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.authenticatorID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("login"), &loginModel{
+	login := &loginModel{
 		Username: types.StringValue(id.username), Password: types.StringNull(), Realm: realm, OTPSecret: types.StringNull(),
 		RecoveryCode: types.StringNull(),
-	})...)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.authenticatorID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("login"), login)...)
+	setIdentity(ctx, resp.Identity, login, id.authenticatorID, &resp.Diagnostics)
+	return id, !resp.Diagnostics.HasError()
 }
 
 // saveEnrollment stores a new factor in state and then releases its journal entry: from here
 // on Terraform holds it. The entry stays when the state could not be set or terraform went away
 // (reqCtx is the request's own context, not the create timeout's), so the next run deletes
 // the factor instead of leaving it orphaned.
-func saveEnrollment(reqCtx context.Context, resp *resource.CreateResponse, session *mfaapi.Session, e *mfaapi.Enrollment, model any) {
+func saveEnrollment(reqCtx context.Context, resp *resource.CreateResponse, session *mfaapi.Session, e *mfaapi.Enrollment, model any, login *loginModel) {
 	diags := resp.State.Set(reqCtx, model)
+	setIdentity(reqCtx, resp.Identity, login, e.ID, &diags)
 	resp.Diagnostics.Append(diags...)
 	if !diags.HasError() && reqCtx.Err() == nil {
 		session.Recorded(e)

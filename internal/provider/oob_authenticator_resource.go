@@ -26,6 +26,7 @@ import (
 
 var (
 	_ resource.ResourceWithConfigure      = (*oobAuthenticatorResource)(nil)
+	_ resource.ResourceWithIdentity       = (*oobAuthenticatorResource)(nil)
 	_ resource.ResourceWithImportState    = (*oobAuthenticatorResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*oobAuthenticatorResource)(nil)
 )
@@ -273,7 +274,7 @@ func (r *oobAuthenticatorResource) Create(ctx context.Context, req resource.Crea
 	plan.BarcodeURI = optionalString(e.Association.BarcodeURI)
 	plan.Name = optionalString(e.Name)
 	plan.NewRecovery = optionalString(replacement)
-	saveEnrollment(reqCtx, resp, session, e, &plan)
+	saveEnrollment(reqCtx, resp, session, e, &plan, plan.Login)
 }
 
 func channelTitle(channel string) string {
@@ -308,12 +309,15 @@ func (r *oobAuthenticatorResource) Delete(ctx context.Context, req resource.Dele
 	})
 }
 
+func (r *oobAuthenticatorResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = authenticatorIdentitySchema("sms|dev_NU1Ofuw3Cw0XCt5x")
+}
+
 func (r *oobAuthenticatorResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importAuthenticator(ctx, req.ID, resp, "sms", "voice", "email", "push")
-	if resp.Diagnostics.HasError() {
+	id, ok := importAuthenticator(ctx, req, resp, "sms", "voice", "email", "push")
+	if !ok {
 		return
 	}
-	id, _ := parseImportID(req.ID, "sms", "voice", "email", "push")
 	channel, _, _ := strings.Cut(id.authenticatorID, "|")
 	if channel == "push" {
 		channel = channelPush

@@ -20,6 +20,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*otpAuthenticatorResource)(nil)
 	_ resource.ResourceWithImportState = (*otpAuthenticatorResource)(nil)
+	_ resource.ResourceWithIdentity    = (*otpAuthenticatorResource)(nil)
 )
 
 const (
@@ -133,7 +134,7 @@ func (r *otpAuthenticatorResource) Create(ctx context.Context, req resource.Crea
 	plan.Active = types.BoolValue(true)
 	plan.NewRecovery = optionalString(replacement)
 	// State is saved even with a rendering error so the enrolled factor is never orphaned.
-	saveEnrollment(reqCtx, resp, session, e, &plan)
+	saveEnrollment(reqCtx, resp, session, e, &plan, plan.Login)
 }
 
 func (r *otpAuthenticatorResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -153,8 +154,12 @@ func (r *otpAuthenticatorResource) Delete(ctx context.Context, req resource.Dele
 	})
 }
 
+func (r *otpAuthenticatorResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = authenticatorIdentitySchema("totp|dev_WzMZ2sZbUw1wbC2F")
+}
+
 func (r *otpAuthenticatorResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importAuthenticator(ctx, req.ID, resp, "totp")
+	importAuthenticator(ctx, req, resp, "totp")
 }
 
 func (m *otpAuthenticatorModel) common() authenticatorCommon {
