@@ -27,7 +27,7 @@ case "$product" in
 esac
 
 out="$cache/$product-$version"
-if [ -x "$out/$binary" ] && "$out/$binary" version >/dev/null 2>&1; then
+if [ -x "$out/$binary" ] && "$out/$binary" version 2>/dev/null | head -1 | grep -qx "[A-Za-z]* v$version"; then
   echo "build-cli: $product $version cached at $out/$binary" >&2
   "$out/$binary" version | head -1 >&2
   echo "$out/$binary"
@@ -53,7 +53,8 @@ fi
 
 echo "build-cli: building $product $version (a few minutes on 2 cores)" >&2
 mkdir -p "$out.tmp"
-GOFLAGS=-mod=mod go build -trimpath -o "$out.tmp/$binary" "$pkg"
+# version.dev=no: a release's version number, not "1.16.4-dev" (the module's default).
+GOFLAGS=-mod=mod go build -trimpath -ldflags "-X $module/version.dev=no" -o "$out.tmp/$binary" "$pkg"
 rm -rf "$out" && mv "$out.tmp" "$out"
 "$out/$binary" version | head -1 >&2
 echo "$out/$binary"

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -100,6 +101,9 @@ type UserInfo struct {
 	Username   string `json:"username"`
 	Email      string `json:"email,omitempty"`
 	Connection string `json:"connection"`
+	// MFASignIns are the ids of the user's active factors that passed MFA, oldest first
+	// (confirmations of new factors are not sign-ins).
+	MFASignIns []string `json:"mfa_sign_ins,omitempty"`
 }
 
 // Users lists the tenant's users in creation order.
@@ -109,7 +113,8 @@ func (s *Server) Users() []UserInfo {
 	out := make([]UserInfo, 0, len(s.userOrder))
 	for _, id := range s.userOrder {
 		u := s.users[id]
-		out = append(out, UserInfo{ID: u.id, Username: u.cfg.Username, Email: u.cfg.Email, Connection: u.cfg.Connection})
+		out = append(out, UserInfo{ID: u.id, Username: u.cfg.Username, Email: u.cfg.Email, Connection: u.cfg.Connection,
+			MFASignIns: slices.Clone(u.signIns)})
 	}
 	return out
 }

@@ -22,7 +22,7 @@ func managementToken(t *testing.T, tn *emutest.Tenant) string {
 	t.Helper()
 	r := tn.Do(t, "POST", "/oauth/token", managementForm("grant_type", "client_credentials", "audience", managementAudience))
 	body := r.Object(t)
-	if r.Status != http.StatusOK || body["scope"] != emulator.ScopeUpdateUsers || body["expires_in"] != float64(86400) {
+	if r.Status != http.StatusOK || body["scope"] != emulator.ScopeUpdateUsers+" "+emulator.ScopeDeleteGuardianEnrollments || body["expires_in"] != float64(86400) {
 		t.Fatalf("client_credentials: %d %s", r.Status, r.Raw)
 	}
 	return body["access_token"].(string)
@@ -114,5 +114,76 @@ func TestRecoveryCodeRegeneration(t *testing.T) {
 		if r.Status != tc.status || body["statusCode"] != float64(tc.status) || body["message"] != tc.message || body["error"] != http.StatusText(tc.status) {
 			t.Errorf("%s: %d %s", tc.name, r.Status, r.Raw)
 		}
+	}
+}
+
+// Deleting all of a user's authenticators removes every factor, pending or confirmed, and the
+// recovery code; verified emails stay. The next first enrollment works with the mfa_token again.
+func TestDeleteAllAuthenticators(t *testing.T) {
+	tn, clk := startFixed(t)
+	path := "/api/v2/users/" + url.PathEscape(emutest.UserID) + "/authenticators"
+	mgmt := managementToken(t, tn)
+	mfa := tn.MFAToken(t, emutest.Username, emutest.Password)
+	assoc := associateOTP(t, tn, mfa)
+	if r := verifyOTP(t, tn, mfa, code(t, assoc["secret"].(string), clk.now(), 0)); r.Status != http.StatusOK {
+		t.Fatalf("confirm: %d %s", r.Status, r.Raw)
+	}
+	if r := tn.Do(t, "DELETE", path, nil, bearer(mgmt)); r.Status != http.StatusNoContent || len(r.Raw) != 0 {
+		t.Fatalf("delete all: %d %s", r.Status, r.Raw)
+	}
+	list, err := tn.Authenticators(emutest.Username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range list {
+		if a.OOBChannel != "email" {
+			t.Errorf("left after delete all: %+v", a)
+		}
+	}
+	again := associateOTP(t, tn, tn.MFAToken(t, emutest.Username, emutest.Password))
+	if rc, _ := again["recovery_codes"].([]any); len(rc) != 1 {
+		t.Errorf("the next enrollment is the user's first again and brings a recovery code: %v", again)
+	}
+	if r := tn.Do(t, "DELETE", path, nil, bearer(mgmt)); r.Status != http.StatusNoContent {
+		t.Errorf("delete all is repeatable: %d %s", r.Status, r.Raw)
+	}
+
+	narrow := tn.Do(t, "POST", "/oauth/token", managementForm("grant_type", "client_credentials", "audience", managementAudience,
+		"scope", emulator.ScopeUpdateUsers)).Object(t)["access_token"].(string)
+	r := tn.Do(t, "DELETE", path, nil, bearer(narrow))
+	if body := r.Object(t); r.Status != http.StatusForbidden || body["errorCode"] != "insufficient_scope" ||
+		body["message"] != "Insufficient scope, expected any of: "+emulator.ScopeDeleteGuardianEnrollments {
+		t.Errorf("without delete:guardian_enrollments: %d %s", r.Status, r.Raw)
+	}
+	r = tn.Do(t, "DELETE", "/api/v2/users/auth0%7Cnobody/authenticators", nil, bearer(mgmt))
+	if body := r.Object(t); r.Status != http.StatusNotFound || body["errorCode"] != "inexistent_user" {
+		t.Errorf("unknown user: %d %s", r.Status, r.Raw)
+	}
+}
+
+// Unblocking through the Management API lifts a brute-force block: the right password works again.
+func TestDeleteUserBlocks(t *testing.T) {
+	cfg := emutest.Config()
+	cfg.AttackProtection = &emulator.AttackProtection{BruteForceThreshold: 3}
+	tn := emutest.Start(t, cfg)
+	mgmt := managementToken(t, tn)
+	for i := 0; i < 3; i++ {
+		tn.Do(t, "POST", "/oauth/token", emutest.ClientForm("grant_type", "password", "username", emutest.Username, "password", "wrong"))
+	}
+	login := func() emutest.Response {
+		return tn.Do(t, "POST", "/oauth/token", emutest.ClientForm("grant_type", "password", "username", emutest.Username, "password", emutest.Password))
+	}
+	if r := login(); r.Status != http.StatusTooManyRequests {
+		t.Fatalf("expected a block after 3 wrong passwords: %d %s", r.Status, r.Raw)
+	}
+	if r := tn.Do(t, "DELETE", "/api/v2/user-blocks/"+url.PathEscape(emutest.UserID), nil, bearer(mgmt)); r.Status != http.StatusNoContent {
+		t.Fatalf("unblock: %d %s", r.Status, r.Raw)
+	}
+	if r := login(); r.Status == http.StatusTooManyRequests {
+		t.Fatalf("still blocked after unblock: %d %s", r.Status, r.Raw)
+	}
+	r := tn.Do(t, "DELETE", "/api/v2/user-blocks/auth0%7Cnobody", nil, bearer(mgmt))
+	if body := r.Object(t); r.Status != http.StatusNotFound || body["statusCode"] != float64(404) {
+		t.Errorf("unknown user: %d %s", r.Status, r.Raw)
 	}
 }

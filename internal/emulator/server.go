@@ -157,6 +157,8 @@ func (s *Server) routes() {
 	s.api("GET /mfa/authenticators", s.handleList)
 	s.api("DELETE /mfa/authenticators/{id}", s.handleDelete)
 	s.api("POST /api/v2/users/{id}/recovery-code-regeneration", s.handleRecoveryCodeRegeneration)
+	s.api("DELETE /api/v2/users/{id}/authenticators", s.handleDeleteAllAuthenticators)
+	s.api("DELETE /api/v2/user-blocks/{id}", s.handleDeleteUserBlocks)
 	s.api("GET /.well-known/openid-configuration", s.handleDiscovery)
 	s.api("GET /.well-known/jwks.json", s.handleJWKS)
 	s.controlRoutes()

@@ -27,6 +27,7 @@ type user struct {
 	cfg            UserConfig
 	authenticators []*authenticator
 	recoveryCode   string
+	signIns        []string // ids of active factors that passed MFA, oldest first (verify.go)
 	otpFailures    attemptBucket
 	// guards are the attack protections' record per client IP address (protection.go).
 	guards map[string]*loginGuard

@@ -12,14 +12,23 @@ import (
 // Endpoint names of the Management API calls.
 const (
 	endpointRecoveryCodeRegeneration = "POST /api/v2/users/{id}/recovery-code-regeneration"
+	endpointDeleteAllAuthenticators  = "DELETE /api/v2/users/{id}/authenticators"
+	endpointDeleteUserBlocks         = "DELETE /api/v2/user-blocks/{id}"
 	grantClientCredentials           = "client_credentials"
+)
+
+// The Management API scopes the calls need (see the emulator's management.go for the sources).
+const (
+	ScopeUpdateUsers               = "update:users"                // recovery-code regeneration, unblocking
+	ScopeDeleteGuardianEnrollments = "delete:guardian_enrollments" // deleting all of a user's authenticators
 )
 
 // ErrNoManagementClient means a Management API call was asked of a client configured without
 // management credentials.
 var ErrNoManagementClient = errors.New("no Management API application is configured: set management_client_id and " +
 	"management_client_secret (or AUTH0MFA_MANAGEMENT_CLIENT_ID and AUTH0MFA_MANAGEMENT_CLIENT_SECRET) to an " +
-	"application with a client grant for the Management API that includes the update:users scope")
+	"application with a client grant for the Management API that includes the update:users scope (and " +
+	"delete:guardian_enrollments for auth0mfa_reset_authenticators)")
 
 // managementToken is the process's cached client-credentials token; one token serves every
 // user, and it is fetched once per lifetime (24 h at Auth0) however many resources need it.
@@ -90,4 +99,25 @@ func (c *Client) RegenerateRecoveryCode(ctx context.Context, userID string) (str
 		return "", &Error{Endpoint: endpointRecoveryCodeRegeneration, Code: "invalid_response", Description: "the answer had no recovery_code"}
 	}
 	return out.RecoveryCode, nil
+}
+
+// DeleteAllAuthenticators removes every MFA factor of the user, and with them the recovery
+// code, through the Management API (scope delete:guardian_enrollments). Repeating it is
+// harmless, so an ambiguous failure is retried.
+func (c *Client) DeleteAllAuthenticators(ctx context.Context, userID string) error {
+	return c.managementDelete(ctx, "/api/v2/users/"+url.PathEscape(userID)+"/authenticators", endpointDeleteAllAuthenticators)
+}
+
+// UnblockUser lifts the user's brute-force blocks (scope update:users), as "Unblock for all
+// IPs" in the Dashboard does.
+func (c *Client) UnblockUser(ctx context.Context, userID string) error {
+	return c.managementDelete(ctx, "/api/v2/user-blocks/"+url.PathEscape(userID), endpointDeleteUserBlocks)
+}
+
+func (c *Client) managementDelete(ctx context.Context, path, endpoint string) error {
+	bearer, err := c.managementBearer(ctx)
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, call{method: http.MethodDelete, path: path, endpoint: endpoint, bearer: bearer, safe: true}, nil)
 }

@@ -259,6 +259,33 @@ func (s *Session) accessToken(ctx context.Context, up StepUp) (string, error) {
 	return "", errors.New("Auth0 issued no access token for the MFA audience")
 }
 
+// ErrMFANotRequired means Auth0 signed the user in without asking for MFA: the user has no
+// active factor (other than email), so no factor was proved.
+var ErrMFANotRequired = errors.New("Auth0 signed the user in without asking for MFA: the user has no active MFA factor " +
+	"(an email factor does not count), so there was nothing to prove")
+
+// ProveMFA signs the user in from scratch, as an application would, and passes MFA with
+// Login.OTPSecret or up: it proves that the password and that factor work now. Cached tokens
+// are not used and are replaced by the new ones; a password Auth0 refused earlier in this
+// process is not sent again (the refusal is returned).
+func (s *Session) ProveMFA(ctx context.Context, up StepUp) error {
+	defer s.lock()()
+	s.forget()
+	tok, err := s.mfaToken(ctx)
+	if err != nil {
+		return err
+	}
+	if tok == "" {
+		return ErrMFANotRequired
+	}
+	t, err := s.passMFA(ctx, tok, up)
+	if err != nil {
+		return err
+	}
+	s.keepAccess(t)
+	return nil
+}
+
 // passMFA tries, in order: OTP secrets with an unused code at hand, the out-of-band passer,
 // OTP secrets that need a wait for the next 30 s window, and the recovery code (last: it
 // rotates). A secret whose code Auth0 refuses ends the attempt (see verifyWithSecret): trying

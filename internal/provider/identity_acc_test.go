@@ -149,9 +149,9 @@ func TestAccIdentity_badIdentityIsRefused(t *testing.T) {
 	tn := env.emulatorOnly(t)
 	resourceBlock := "resource \"auth0mfa_otp_authenticator\" \"test\" {\n" + loginHCL(env.username, env.password) + "}\n"
 	cases := map[string]struct{ identity, want string }{
-		"sms id into the OTP resource": {`username = "u@example.com", id = "sms|dev_abcdefgh"`, `identity\.id names "sms\|dev_abcdefgh", a sms authenticator; this resource manages totp`},
-		"not an authenticator id":      {`username = "u@example.com", id = "abc"`, `identity\.id does not end in an Auth0 authenticator id`},
-		"realm with a space":           {`username = "u@example.com", realm = "my realm", id = "totp|dev_abcdefgh"`, `identity\.realm "my realm" is not an Auth0 connection name`},
+		"sms id into the OTP resource": {`username = "u@example.com", id = "sms|dev_abcdefgh"`, `identity\.id names "sms\|dev_abcdefgh", a sms authenticator; this resource\s+manages totp`},
+		"not an authenticator id":      {`username = "u@example.com", id = "abc"`, `identity\.id does not end in an Auth0\s+authenticator id`},
+		"realm with a space":           {`username = "u@example.com", realm = "my realm", id = "totp|dev_abcdefgh"`, `identity\.realm "my realm" is not an Auth0\s+connection name`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -93,7 +93,7 @@ func (r *oobAuthenticatorResource) Schema(ctx context.Context, _ resource.Schema
 				Optional: true,
 				Description: "The phone number in E.164 format (`+15551234567`); required for `sms` and `voice`, not allowed " +
 					"otherwise. Changing it replaces the resource.",
-				Validators:    []validator.String{stringvalidator.RegexMatches(e164, "must be in E.164 format: a + followed by the country code and number, for example +15551234567")},
+				Validators:    []validator.String{e164Validator()},
 				PlanModifiers: []planmodifier.String{replaceUnlessImported()},
 			},
 			"email": schema.StringAttribute{
@@ -135,6 +135,10 @@ func (r *oobAuthenticatorResource) Schema(ctx context.Context, _ resource.Schema
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Delete: true}),
 		},
 	}
+}
+
+func e164Validator() validator.String {
+	return stringvalidator.RegexMatches(e164, "must be in E.164 format: a + followed by the country code and number, for example +15551234567")
 }
 
 func emailValidator() validator.String {

@@ -6,10 +6,12 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -28,6 +30,8 @@ var (
 	_ provider.ProviderWithValidateConfig     = (*auth0mfaProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*auth0mfaProvider)(nil)
 	_ provider.ProviderWithFunctions          = (*auth0mfaProvider)(nil)
+	_ provider.ProviderWithActions            = (*auth0mfaProvider)(nil)
+	_ provider.ProviderWithListResources      = (*auth0mfaProvider)(nil)
 )
 
 type auth0mfaProvider struct {
@@ -137,6 +141,8 @@ func (p *auth0mfaProvider) Configure(ctx context.Context, req provider.Configure
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
+	resp.ActionData = data
+	resp.ListResourceData = data
 }
 
 func (p *auth0mfaProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
@@ -164,6 +170,16 @@ func (p *auth0mfaProvider) DataSources(context.Context) []func() datasource.Data
 // EphemeralResources need no provider credentials: they compute locally.
 func (p *auth0mfaProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{newTOTPCodeEphemeral}
+}
+
+// Actions (Terraform 1.14+): imperative day-two operations.
+func (p *auth0mfaProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{newVerifyLoginAction, newResetAuthenticatorsAction, newRegenerateRecoveryCodeAction}
+}
+
+// ListResources (Terraform 1.14+) let `terraform query` find factors to import.
+func (p *auth0mfaProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{newOTPAuthenticatorList, newOOBAuthenticatorList}
 }
 
 func (p *auth0mfaProvider) Functions(context.Context) []func() function.Function {

@@ -2,12 +2,9 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -126,7 +123,7 @@ func (r *recoveryCodeRegenerationResource) Create(ctx context.Context, req resou
 	userID := plan.UserID.ValueString()
 	code, err := r.data.client.RegenerateRecoveryCode(ctx, userID)
 	if err != nil {
-		addManagementError(&resp.Diagnostics, userID, err)
+		addManagementError(&resp.Diagnostics, managementCallRecoveryCode, userID, err)
 		return
 	}
 	plan.ID, plan.RecoveryCode = types.StringValue(userID), types.StringValue(code)
@@ -155,27 +152,4 @@ func (r *recoveryCodeRegenerationResource) Update(ctx context.Context, req resou
 // Delete forgets the code. Auth0 has no call that removes a recovery code alone; it goes with
 // the user's last factor.
 func (r *recoveryCodeRegenerationResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
-}
-
-// addManagementError explains a failed Management API call with what to do about it.
-func addManagementError(diags *diag.Diagnostics, userID string, err error) {
-	var e *mfaapi.Error
-	hint := "Auth0's Management API did not accept the request."
-	switch {
-	case errors.Is(err, mfaapi.ErrNoManagementClient):
-		hint = "The provider has no Management API application."
-	case errors.As(err, &e) && e.Endpoint == "POST /oauth/token":
-		hint = "Auth0 refused the Management API token. Check management_client_id and management_client_secret, and that " +
-			"the application is authorized for the Management API (Dashboard: Applications > APIs > Auth0 Management API > " +
-			"Machine to Machine Applications) with the update:users scope."
-	case errors.As(err, &e) && e.StatusCode == http.StatusNotFound:
-		hint = fmt.Sprintf("Auth0 has no user %q.", userID)
-	case errors.As(err, &e) && e.StatusCode == http.StatusForbidden:
-		hint = "The Management API token lacks a scope: grant update:users to the management application."
-	case errors.As(err, &e) && e.StatusCode == http.StatusBadRequest:
-		hint = fmt.Sprintf("Auth0 would not make a recovery code for user %q. A user has a recovery code only beside a "+
-			"confirmed MFA factor, with recovery codes enabled for the tenant: create the user's factor first "+
-			"(depends_on an auth0mfa_otp_authenticator or auth0mfa_oob_authenticator of the user).", userID)
-	}
-	diags.AddError("Cannot Regenerate the Recovery Code", hint+"\n\n"+err.Error())
 }

@@ -57,7 +57,7 @@ func ConfigWithPolicy(policy string) emulator.Config {
 			GrantTypes: append([]string(nil), emulator.AllGrantTypes...),
 		}, {
 			ClientID: ManagementClientID, ClientSecret: ManagementClientSecret,
-			GrantTypes: []string{emulator.GrantClientCredentials}, ManagementScopes: []string{emulator.ScopeUpdateUsers},
+			GrantTypes: []string{emulator.GrantClientCredentials}, ManagementScopes: []string{emulator.ScopeUpdateUsers, emulator.ScopeDeleteGuardianEnrollments},
 		}},
 		Users: []emulator.UserConfig{{Username: Username, Email: Username, Password: Password, UserID: UserID}},
 	}
