@@ -2,11 +2,13 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"strings"
 	"sync"
+	"testing"
 
 	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
@@ -56,12 +58,37 @@ var (
 // of the plain `version` decides.
 func testCLIIsOpenTofu() bool {
 	cliIsOpenTofuOnce.Do(func() {
-		bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-		if bin == "" {
-			bin = "terraform"
-		}
-		out, err := exec.Command(bin, "version").Output()
+		out, err := exec.Command(testCLI(), "version").Output()
 		cliIsOpenTofu = err == nil && strings.HasPrefix(string(out), "OpenTofu")
 	})
 	return cliIsOpenTofu
+}
+
+// testCLI is the CLI the acceptance tests run: TF_ACC_TERRAFORM_PATH (the matrix in .ci/run
+// sets it), else terraform on PATH. Tests that run the CLI themselves use it too.
+func testCLI() string {
+	if bin := os.Getenv("TF_ACC_TERRAFORM_PATH"); bin != "" {
+		return bin
+	}
+	return "terraform"
+}
+
+// requireCLIFeature skips a test that runs the CLI itself when the CLI lacks feature.
+func requireCLIFeature(t *testing.T, feature cliFeature) {
+	t.Helper()
+	out, err := exec.Command(testCLI(), "version", "-json").Output()
+	if err != nil {
+		t.Fatalf("%s version -json: %v", testCLI(), err)
+	}
+	var v struct {
+		TerraformVersion string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("%s version -json: %v", testCLI(), err)
+	}
+	resp := &tfversion.CheckTerraformVersionResponse{}
+	feature.CheckTerraformVersion(context.Background(), tfversion.CheckTerraformVersionRequest{TerraformVersion: version.Must(version.NewVersion(v.TerraformVersion))}, resp)
+	if resp.Skip != "" {
+		t.Skip(resp.Skip)
+	}
 }

@@ -53,7 +53,7 @@ func TestAccTwoRunsOneUser(t *testing.T) {
 		}
 	}
 	tf := func(dir string, args ...string) (string, error) {
-		cmd := exec.Command("terraform", args...)
+		cmd := exec.Command(testCLI(), args...)
 		cmd.Dir, cmd.Env = dir, tfEnv
 		out, err := cmd.CombinedOutput()
 		return string(out), err

@@ -31,7 +31,7 @@ func TestAccExamplesRunOffline(t *testing.T) {
 			// The example itself has no terraform block; the dev override needs the source.
 			_ = os.WriteFile(filepath.Join(dir, "versions.tf"), []byte(requiredProviders), 0o600)
 			_ = os.WriteFile(filepath.Join(dir, "main.tf"), src, 0o600)
-			cmd := exec.Command("terraform", "apply", "-auto-approve", "-input=false", "-no-color")
+			cmd := exec.Command(testCLI(), "apply", "-auto-approve", "-input=false", "-no-color")
 			cmd.Dir, cmd.Env = dir, append(tfEnv, "AUTH0MFA_CACHE_DIR="+filepath.Join(dir, "cache"))
 			out, err := cmd.CombinedOutput()
 			if err != nil || !strings.Contains(string(out), example.want) {

@@ -47,7 +47,7 @@ resource "auth0mfa_oob_authenticator" "sms" {
 		}
 	}
 	terraform := func(args ...string) *exec.Cmd {
-		cmd := exec.Command("terraform", args...)
+		cmd := exec.Command(testCLI(), args...)
 		cmd.Dir = work
 		cmd.Env = tfEnv
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -126,7 +126,7 @@ resource "auth0mfa_otp_authenticator" "otp" {
 		t.Fatal(err)
 	}
 	terraform := func(args ...string) *exec.Cmd {
-		cmd := exec.Command("terraform", args...)
+		cmd := exec.Command(testCLI(), args...)
 		cmd.Dir, cmd.Env = work, tfEnv
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 		return cmd

@@ -102,7 +102,7 @@ resource "auth0mfa_recovery_code_regeneration" "code" {
 	// show -json prints state, sensitive values included, by design: it is not scanned.
 	tf := func(args ...string) string {
 		t.Helper()
-		cmd := exec.Command("terraform", args...)
+		cmd := exec.Command(testCLI(), args...)
 		cmd.Dir = work
 		cmd.Env = append(tfEnv, "TF_LOG=TRACE", "TF_LOG_PATH="+logPath, "AUTH0MFA_CLIENT_SECRET="+emutest.ClientSecret,
 			"AUTH0MFA_MANAGEMENT_CLIENT_ID="+emutest.ManagementClientID, "AUTH0MFA_MANAGEMENT_CLIENT_SECRET="+emutest.ManagementClientSecret)
