@@ -105,6 +105,7 @@ action "auth0mfa_verify_login" "sms" {
 // A verification that fails says why, in Auth0's words; one that names no factor, or two, is
 // refused at plan time.
 func TestAccVerifyLoginAction_failures(t *testing.T) {
+	requireCLIFeature(t, featureActions)
 	env := newAccEnv(t)
 	tn := env.emulatorOnly(t)
 	action := func(login string, extra string) string {

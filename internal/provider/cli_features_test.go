@@ -76,6 +76,9 @@ func testCLI() string {
 // requireCLIFeature skips a test that runs the CLI itself when the CLI lacks feature.
 func requireCLIFeature(t *testing.T, feature cliFeature) {
 	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
 	out, err := exec.Command(testCLI(), "version", "-json").Output()
 	if err != nil {
 		t.Fatalf("%s version -json: %v", testCLI(), err)

@@ -145,6 +145,7 @@ func TestAccIdentity_importBlockWithIdentityAndRealm(t *testing.T) {
 
 // A mistyped identity is refused at import, before any request, naming the attribute.
 func TestAccIdentity_badIdentityIsRefused(t *testing.T) {
+	requireCLIFeature(t, featureIdentity)
 	env := newAccEnv(t)
 	tn := env.emulatorOnly(t)
 	resourceBlock := "resource \"auth0mfa_otp_authenticator\" \"test\" {\n" + loginHCL(env.username, env.password) + "}\n"
