@@ -170,11 +170,18 @@ resource "auth0mfa_recovery_code_regeneration" "code" {
 	if len(issued) < 10 {
 		t.Fatalf("only %d issued secrets were recorded; the lifecycle did not run", len(issued))
 	}
+	scanForSecrets(t, logBytes, printed.Bytes(), secrets)
+}
+
+// scanForSecrets fails the test for every secret found in the TRACE log or in what terraform
+// printed.
+func scanForSecrets(t *testing.T, log, printed []byte, secrets map[string]string) {
+	t.Helper()
 	for name, s := range secrets {
-		if bytes.Contains(logBytes, []byte(s)) {
+		if bytes.Contains(log, []byte(s)) {
 			t.Errorf("%s appears in the TRACE log", name)
 		}
-		if bytes.Contains(printed.Bytes(), []byte(s)) {
+		if bytes.Contains(printed, []byte(s)) {
 			t.Errorf("%s appears in terraform's output", name)
 		}
 	}

@@ -67,7 +67,10 @@ func (a *verifyLoginAction) Schema(_ context.Context, _ action.SchemaRequest, re
 			"an OTP factor through `login.otp_secret`, or an out-of-band factor (`authenticator_id`) through " +
 			"`binding_code_command` (SMS, voice, email) or the Guardian app (push). It proves that the user can " +
 			"really sign in with that factor, and fails with Auth0's reason otherwise. Nothing changes at the tenant " +
-			"(one login; with a TOTP code, one of the codes Auth0 accepts once). Terraform 1.14 or newer.",
+			"(one login; with a TOTP code, one of the codes Auth0 accepts once). Terraform 1.14 or newer.\n\n" +
+			"**Pass `password` and `otp_secret` as sensitive values** (a `sensitive` variable, a resource's secret " +
+			"such as `auth0mfa_otp_authenticator.x.secret`): an action cannot mark its own attributes sensitive, and " +
+			"the plan prints an action's configuration, so a literal password would appear in it.",
 		Attributes: map[string]schema.Attribute{
 			"login": actionLoginAttribute("The user to sign in as. Set `otp_secret` to pass MFA with that OTP factor, "+
 				"or leave it out and set `authenticator_id`.", true),
