@@ -16,6 +16,9 @@ fi
 
 logs=${TMPDIR:-/tmp}/auth0mfa-matrix
 mkdir -p "$logs"
+# The first Terraform of the list (the oldest supported) writes state without identities for
+# the upgrade test on the CLIs after it (TestAccIdentity_backfilledAfterUpgrade).
+upgrade_from=
 for cli in $MATRIX_CLIS; do
   product=${cli%%:*} version=${cli#*:}
   bin=$(.ci/build-cli.sh "$product" "$version" | tail -1)
@@ -26,7 +29,7 @@ for cli in $MATRIX_CLIS; do
   log=$logs/$product-$version.log
   echo "matrix: $product $version ($bin)"
   start=$(date +%s)
-  if ! TF_ACC=1 TF_ACC_TERRAFORM_PATH=$bin TF_ACC_PROVIDER_HOST=$host \
+  if ! TF_ACC=1 TF_ACC_TERRAFORM_PATH=$bin TF_ACC_PROVIDER_HOST=$host AUTH0MFA_TEST_UPGRADE_FROM=$upgrade_from \
       go test -count=1 -timeout 20m -run "$MATRIX_TESTS" -v ./internal/provider/ >"$log" 2>&1; then
     grep -E '^(--- FAIL|FAIL|panic)|^\s+\S+_test\.go:[0-9]+:' "$log" | head -60 || true
     echo "matrix: $product $version FAILED (full log: $log)" >&2
@@ -34,4 +37,7 @@ for cli in $MATRIX_CLIS; do
   fi
   echo "matrix: $product $version: $(grep -c '^--- PASS' "$log") tests passed, $(grep -c '^--- SKIP' "$log") skipped, in $(( $(date +%s) - start )) s"
   grep -E '^\s+\S+_test\.go:[0-9]+: .* has no ' "$log" | sed -E 's/^\s+\S+_test\.go:[0-9]+: /  skipped: /' | sort | uniq -c || true
+  if [ "$product" = terraform ] && [ -z "$upgrade_from" ]; then
+    upgrade_from=$bin
+  fi
 done

@@ -254,3 +254,41 @@ func TestAccRegenerateRecoveryCodeAction(t *testing.T) {
 		}},
 	})
 }
+
+// The Management API actions fail the plan without a management application, and the
+// regeneration refuses an output_file it cannot write before it asks Auth0 for anything, so
+// the user's recovery code is never replaced by one nobody can read.
+func TestAccManagementActionRefusals(t *testing.T) {
+	requireCLIFeature(t, featureActions)
+	env := newAccEnv(t)
+	tn := env.emulatorOnly(t)
+	reset := fmt.Sprintf("action \"auth0mfa_reset_authenticators\" \"x\" {\n  config {\n    user_id = %q\n  }\n}\n", emutest.UserID) +
+		triggered("t", "action.auth0mfa_reset_authenticators.x")
+	regen := func(out string) string {
+		return fmt.Sprintf("action \"auth0mfa_regenerate_recovery_code\" \"x\" {\n  config {\n    user_id = %q\n    output_file = %q\n  }\n}\n", emutest.UserID, out) +
+			triggered("t", "action.auth0mfa_regenerate_recovery_code.x")
+	}
+	cases := map[string]struct {
+		cfg, want string
+		planOnly  bool
+	}{
+		"reset without a management application":      {env.providerBlock() + reset, `Missing Management API Application`, true},
+		"regenerate without a management application": {env.providerBlock() + regen(filepath.Join(t.TempDir(), "code")), `Missing Management API Application`, true},
+		"regenerate into a directory that does not exist": {env.providerBlockWithManagement() + regen("/nonexistent-dir/code"),
+			`(?s)Cannot Write the Recovery Code.*Nothing was sent to Auth0`, false},
+		"reset of a user that does not exist": {env.providerBlockWithManagement() + strings.Replace(reset, emutest.UserID, "auth0|nobody", 1),
+			`(?s)Cannot Reset the User's Authenticators.*Auth0 has no user "auth0\|nobody"`, false},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			before := tn.Stats()["POST /api/v2/users/{id}/recovery-code-regeneration"]
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				Steps:                    []resource.TestStep{{Config: tc.cfg, PlanOnly: tc.planOnly, ExpectError: regexp.MustCompile(tc.want)}},
+			})
+			if got := tn.Stats()["POST /api/v2/users/{id}/recovery-code-regeneration"]; got != before {
+				t.Errorf("the recovery code was replaced (%d calls)", got-before)
+			}
+		})
+	}
+}

@@ -14,9 +14,9 @@ import (
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
 )
 
-// expectIdentity checks a factor's identity: the user, no realm (the default directory unless
-// realm is given), and the id (an exact id, or a pattern when id is "").
-func expectIdentity(address, username, realm string, id *string, pattern string) statecheck.StateCheck {
+// expectIdentity checks the OTP factor's identity: the user, no realm (the default directory
+// unless realm is given), and the id (an exact id, or a pattern when id is nil).
+func expectIdentity(username, realm string, id *string, pattern string) statecheck.StateCheck {
 	var realmCheck knownvalue.Check = knownvalue.Null()
 	if realm != "" {
 		realmCheck = knownvalue.StringExact(realm)
@@ -25,7 +25,7 @@ func expectIdentity(address, username, realm string, id *string, pattern string)
 	if id != nil {
 		idCheck = stringPointerCheck{id}
 	}
-	return statecheck.ExpectIdentity(address, map[string]knownvalue.Check{
+	return statecheck.ExpectIdentity(otpAddr, map[string]knownvalue.Check{
 		"username": knownvalue.StringExact(username), "realm": realmCheck, "id": idCheck,
 	})
 }
@@ -57,7 +57,7 @@ func TestAccIdentity_setOnCreateKeptOnUpdateAndRead(t *testing.T) {
 			{
 				Config: otpConfig(env, env.username, env.password),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectIdentity(otpAddr, env.username, "", nil, `^totp\|dev_[A-Za-z0-9]{16}$`),
+					expectIdentity(env.username, "", nil, `^totp\|dev_[A-Za-z0-9]{16}$`),
 					statecheck.ExpectIdentityValueMatchesState(otpAddr, at("id")),
 					captureAttr(otpAddr, "id", &id), captureAttr(otpAddr, "secret", &secret),
 				},
@@ -72,7 +72,7 @@ func TestAccIdentity_setOnCreateKeptOnUpdateAndRead(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(otpAddr, plancheck.ResourceActionUpdate),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{expectIdentity(otpAddr, env.username, "", &id, "")},
+				ConfigStateChecks: []statecheck.StateCheck{expectIdentity(env.username, "", &id, "")},
 			},
 			{
 				ResourceName:       otpAddr,
@@ -97,7 +97,7 @@ func TestAccIdentity_setOnCreateKeptOnUpdateAndRead(t *testing.T) {
 					plancheck.ExpectResourceAction(otpAddr, plancheck.ResourceActionCreate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectIdentity(otpAddr, env.username, "", nil, `^totp\|dev_[A-Za-z0-9]{16}$`),
+					expectIdentity(env.username, "", nil, `^totp\|dev_[A-Za-z0-9]{16}$`),
 					statecheck.ExpectIdentityValueMatchesState(otpAddr, at("id")),
 				},
 			},
@@ -131,7 +131,7 @@ func TestAccIdentity_importBlockWithIdentityAndRealm(t *testing.T) {
 					plancheck.ExpectResourceAction(otpAddr, plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectIdentity(otpAddr, env.username, emulator.DefaultConnection, &e.ID, ""),
+					expectIdentity(env.username, emulator.DefaultConnection, &e.ID, ""),
 					statecheck.ExpectKnownValue(otpAddr, at("active"), knownvalue.Bool(true)),
 				},
 			},

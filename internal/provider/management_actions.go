@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -173,8 +174,7 @@ func checkWritableDir(file string) error {
 		return fmt.Errorf("cannot create files in %s: %w", dir, err)
 	}
 	name := probe.Name()
-	probe.Close()
-	return os.Remove(name)
+	return errors.Join(probe.Close(), os.Remove(name))
 }
 
 // writeSecretFile replaces file with content, readable by its owner only, never half-written.
@@ -183,13 +183,13 @@ func writeSecretFile(file, content string) error {
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name()) // after the rename, there is nothing left to remove
-	if _, err := tmp.WriteString(content); err != nil {
-		tmp.Close()
-		return err
+	// CreateTemp makes the file 0600; the rename replaces file in one step.
+	_, err = tmp.WriteString(content)
+	if err = errors.Join(err, tmp.Close()); err == nil {
+		err = os.Rename(tmp.Name(), file)
 	}
-	if err := tmp.Close(); err != nil {
-		return err
+	if err != nil {
+		_ = os.Remove(tmp.Name())
 	}
-	return os.Rename(tmp.Name(), file)
+	return err
 }
