@@ -269,7 +269,7 @@ func importAuthenticator(ctx context.Context, req resource.ImportStateRequest, r
 			return importID{}, false
 		}
 		if err := parsed.checkIdentity(kinds...); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("identity"), "Invalid Import Identity", err.Error())
+			resp.Diagnostics.AddError("Invalid Import Identity", err.Error())
 			return importID{}, false
 		}
 		id = parsed

@@ -74,7 +74,9 @@ func setIdentity(ctx context.Context, target *tfsdk.ResourceIdentity, login *log
 // importIdentity reads an `import { identity = {...} }` block into the parts an import ID has.
 func importIdentity(ctx context.Context, req resource.ImportStateRequest, diags *diag.Diagnostics) (importID, bool) {
 	var ident authenticatorIdentity
-	if req.Identity == nil {
+	if req.Identity == nil || req.Identity.Raw.IsNull() {
+		diags.AddError("Nothing to Import", "The import gave neither an ID nor an identity. Give an ID such as "+
+			`"ci-bot@example.com:totp|dev_WzMZ2sZbUw1wbC2F", or an identity block with username and id.`)
 		return importID{}, false
 	}
 	if diags.Append(req.Identity.Get(ctx, &ident)...); diags.HasError() {
