@@ -7,7 +7,10 @@ import (
 	"flag"
 	"log"
 	"os"
+	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
+	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -37,6 +40,7 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
+	defer profileCPU(os.Getenv("AUTH0MFA_CPU_PROFILE_DIR"))()
 	var debugMode bool
 	flag.BoolVar(&debugMode, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
@@ -47,5 +51,30 @@ func main() {
 	})
 	if err != nil {
 		log.Fatal(err.Error())
+	}
+}
+
+// profileCPU writes a CPU profile of this provider process to dir/cpu-PID.pprof until the
+// returned function is called (when Terraform stops the provider), for finding where the
+// provider's time goes under a real terraform run (README "Performance"). Terraform starts
+// one provider process per walk, so a run leaves several; `go tool pprof` merges them.
+// Profiling is off unless AUTH0MFA_CPU_PROFILE_DIR is set.
+func profileCPU(dir string) func() {
+	if dir == "" {
+		return func() {}
+	}
+	f, err := os.Create(filepath.Join(dir, "cpu-"+strconv.Itoa(os.Getpid())+".pprof"))
+	if err != nil {
+		log.Printf("[WARN] AUTH0MFA_CPU_PROFILE_DIR: %v; not profiling", err)
+		return func() {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		log.Printf("[WARN] AUTH0MFA_CPU_PROFILE_DIR: %v; not profiling", err)
+		_ = f.Close()
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		_ = f.Close()
 	}
 }

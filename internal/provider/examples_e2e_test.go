@@ -17,6 +17,7 @@ func TestAccExamplesRunOffline(t *testing.T) {
 	work, tfEnv := e2eWorkspace(t)
 	for name, example := range map[string]struct{ file, want string }{
 		"function":           {"../../examples/functions/totp_code/function.tf", `rfc6238_vector_at_59 = "287082"`},
+		"qr code function":   {"../../examples/functions/qr_code_png/function.tf", `qr_code_png_signature = "iVBORw0KGgo"`},
 		"ephemeral resource": {"../../examples/ephemeral-resources/auth0mfa_totp_code/ephemeral-resource.tf", "Apply complete! Resources: 1 added"},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
-	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/qrcode"
 )
 
 var (
@@ -40,7 +39,6 @@ type otpAuthenticatorModel struct {
 	Login         *loginModel    `tfsdk:"login"`
 	Secret        types.String   `tfsdk:"secret"`
 	BarcodeURI    types.String   `tfsdk:"barcode_uri"`
-	QRCodePNG     types.String   `tfsdk:"qr_code_png"`
 	RecoveryCodes types.List     `tfsdk:"recovery_codes"`
 	Active        types.Bool     `tfsdk:"active"`
 	NewRecovery   types.String   `tfsdk:"new_recovery_code"`
@@ -56,8 +54,9 @@ func (r *otpAuthenticatorResource) Schema(ctx context.Context, _ resource.Schema
 	resp.Schema = schema.Schema{
 		Description: "An OTP (TOTP authenticator app) factor of an Auth0 user, enrolled and confirmed in one apply. " +
 			"The provider associates the factor, computes a code from its secret, confirms it, and keeps the secret " +
-			"in state so that tests and robots can compute codes. The secret, the otpauth URI and the QR code are " +
-			"sensitive: store state in an encrypted backend.\n\n" +
+			"in state so that tests and robots can compute codes. The secret and the otpauth URI are sensitive: store " +
+			"state in an encrypted backend. For the QR code an app scans, call " +
+			"`provider::auth0mfa::qr_code_png(auth0mfa_otp_authenticator.x.barcode_uri)`.\n\n" +
 			"Timeouts: `create` and `delete` default to 5 minutes (a `timeouts` block changes them); they bound the " +
 			"retries of rate-limited or failing requests and any wait for a new 30-second TOTP window.",
 		Attributes: map[string]schema.Attribute{
@@ -73,10 +72,6 @@ func (r *otpAuthenticatorResource) Schema(ctx context.Context, _ resource.Schema
 			"barcode_uri": schema.StringAttribute{
 				Computed: true, Sensitive: true, PlanModifiers: keep,
 				Description: "The `otpauth://totp/...` URI an authenticator app scans; it contains the secret. Null after import.",
-			},
-			"qr_code_png": schema.StringAttribute{
-				Computed: true, Sensitive: true, PlanModifiers: keep,
-				Description: "The `barcode_uri` as a base64-encoded PNG QR code. Null after import.",
 			},
 			"recovery_codes": schema.ListAttribute{
 				Computed: true, Sensitive: true, ElementType: types.StringType,
@@ -122,18 +117,12 @@ func (r *otpAuthenticatorResource) Create(ctx context.Context, req resource.Crea
 	}
 	logSwept(ctx, e)
 	warnTOTPWait(&resp.Diagnostics, session.Waited())
-	png, err := qrcode.PNG(e.Association.BarcodeURI)
-	if err != nil {
-		resp.Diagnostics.AddError("Could Not Render the QR Code", "The factor is enrolled, but its barcode_uri could not be rendered: "+err.Error())
-	}
 	plan.ID = types.StringValue(e.ID)
 	plan.Secret = types.StringValue(e.Association.Secret)
 	plan.BarcodeURI = types.StringValue(e.Association.BarcodeURI)
-	plan.QRCodePNG = types.StringValue(png)
 	plan.RecoveryCodes = stringList(e.RecoveryCodes)
 	plan.Active = types.BoolValue(true)
 	plan.NewRecovery = optionalString(replacement)
-	// State is saved even with a rendering error so the enrolled factor is never orphaned.
 	saveEnrollment(reqCtx, resp, session, e, &plan, plan.Login)
 }
 

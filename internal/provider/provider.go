@@ -183,5 +183,5 @@ func (p *auth0mfaProvider) ListResources(context.Context) []func() list.ListReso
 }
 
 func (p *auth0mfaProvider) Functions(context.Context) []func() function.Function {
-	return []func() function.Function{newTOTPCodeFunction}
+	return []func() function.Function{newTOTPCodeFunction, newQRCodePNGFunction}
 }

@@ -84,7 +84,7 @@ func TestAccCoreLifecycleUnderEachMFAPolicy(t *testing.T) {
 					{
 						ResourceName: otpAddr, ImportState: true, ImportStateVerify: true,
 						ImportStateIdFunc: func(*terraform.State) (string, error) { return env.username + ":" + otpID, nil },
-						ImportStateVerifyIgnore: []string{"login.password", "secret", "barcode_uri", "qr_code_png",
+						ImportStateVerifyIgnore: []string{"login.password", "secret", "barcode_uri",
 							"recovery_codes", "recovery_codes.#", "recovery_codes.0", "active", "timeouts"},
 					},
 				},

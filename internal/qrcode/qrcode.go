@@ -1,5 +1,5 @@
-// Package qrcode renders an otpauth:// URI as the small PNG QR code an OTP factor keeps in
-// state (qr_code_png, the form AWS users know from aws_iam_virtual_mfa_device).
+// Package qrcode renders an otpauth:// URI as a small PNG QR code, for the provider's
+// qr_code_png function (the name AWS users know from aws_iam_virtual_mfa_device's attribute).
 //
 // rsc.io/qr/coding does the standard's encoding (modes, Reed-Solomon, placement, format
 // bits); this package adds what its qr.Encode leaves out, the choice of mask (it always uses
@@ -28,8 +28,8 @@ const (
 // of a screen, and keeps a typical otpauth URI at version 8.
 const level = coding.M
 
-// PNG renders uri as a base64 PNG. It is a 1-bit image: the string lives in state for every
-// OTP factor, and Terraform's own cost grows with the state's size (README "Performance").
+// PNG renders uri as a base64 PNG, a 1-bit image: the smallest lossless form of a QR code,
+// for a string Terraform may keep in plans, outputs or files.
 func PNG(uri string) (string, error) {
 	sym, err := encode(uri)
 	if err != nil {

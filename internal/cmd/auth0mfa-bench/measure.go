@@ -30,11 +30,13 @@ type measurement struct {
 	cpu       time.Duration // CPU time of the provider processes
 	cpuAll    time.Duration // CPU time of terraform and everything it waited for
 	totpWaits int
-	// stateBytes is the size of terraform.tfstate after the command.
-	stateBytes int64
-	failed     int // error diagnostics terraform printed
-	err        error
-	output     string
+	// stateBytes is the size of terraform.tfstate after the command, stateByType the bytes per
+	// resource of each resource type in it.
+	stateBytes  int64
+	stateByType map[string]int
+	failed      int // error diagnostics terraform printed
+	err         error
+	output      string
 }
 
 // terraformRun runs terraform in dir and measures it. The provider's warnings go to a log
@@ -62,6 +64,7 @@ func (tc *toolchain) terraformRun(ctx context.Context, dir string, parallelism i
 	m.failed = strings.Count(m.output, "Error: ")
 	if fi, serr := os.Stat(filepath.Join(dir, "terraform.tfstate")); serr == nil {
 		m.stateBytes = fi.Size()
+		m.stateByType, _ = bytesPerResourceByType(filepath.Join(dir, "terraform.tfstate"))
 	}
 	if raw, rerr := os.ReadFile(logPath); rerr == nil {
 		m.totpWaits = bytes.Count(raw, []byte("waiting for the next TOTP window"))

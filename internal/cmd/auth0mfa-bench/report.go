@@ -44,7 +44,9 @@ type phaseResult struct {
 	PeakRSSMiB           float64        `json:"provider_peak_rss_mib"`
 	ProviderCPUSeconds   float64        `json:"provider_cpu_seconds"`
 	TerraformCPUSeconds  float64        `json:"terraform_cpu_seconds"`
-	TOTPWaits            int            `json:"totp_waits"`
+	// ProviderCPUMsPerResource is the provider processes' CPU time per resource of the phase.
+	ProviderCPUMsPerResource float64 `json:"provider_cpu_ms_per_resource"`
+	TOTPWaits                int     `json:"totp_waits"`
 }
 
 type scaleResult struct {
@@ -52,9 +54,11 @@ type scaleResult struct {
 	Resources int `json:"resources"`
 	// StateBytes is the provider's terraform.tfstate after apply (median run), PadBytes the
 	// per-resource pad of the state-sized baseline.
-	StateBytes int64         `json:"state_bytes_after_apply"`
-	PadBytes   int           `json:"state_sized_baseline_pad"`
-	Phases     []phaseResult `json:"phases"`
+	StateBytes int64 `json:"state_bytes_after_apply"`
+	// StateBytesPerResource is each provider resource type's bytes in that state, per resource.
+	StateBytesPerResource map[string]int `json:"state_bytes_per_resource"`
+	PadBytes              int            `json:"state_sized_baseline_pad"`
+	Phases                []phaseResult  `json:"phases"`
 }
 
 type rateLimitedResult struct {
@@ -128,6 +132,7 @@ func measureScale(ctx context.Context, tc *toolchain, o options, users int) (sca
 	reqs := map[string][]map[string]int{}
 	base, sized := map[string][]float64{}, map[string][]float64{}
 	var stateBytes []float64
+	var byType map[string]int
 	pad := 0
 	for r := 0; r < o.runs; r++ {
 		ms, rq, err := oneRun(ctx, tc, o, users, 0)
@@ -139,6 +144,7 @@ func measureScale(ctx context.Context, tc *toolchain, o options, users int) (sca
 			return scaleResult{}, err
 		}
 		stateBytes = append(stateBytes, float64(ms["apply"].stateBytes))
+		byType = ms["apply"].stateByType // the same in every run: ids and secrets have fixed lengths
 		pad = stateSizedPad(ms["apply"].stateBytes, bl["apply"].stateBytes, 2*users)
 		bs, err := baselineRun(ctx, tc, o, 2*users, pad)
 		if err != nil {
@@ -152,7 +158,7 @@ func measureScale(ctx context.Context, tc *toolchain, o options, users int) (sca
 		}
 		fmt.Fprint(os.Stderr, ".")
 	}
-	sr := scaleResult{Users: users, Resources: 2 * users, StateBytes: int64(median(stateBytes)), PadBytes: pad}
+	sr := scaleResult{Users: users, Resources: 2 * users, StateBytes: int64(median(stateBytes)), StateBytesPerResource: byType, PadBytes: pad}
 	for _, p := range phases {
 		sr.Phases = append(sr.Phases, summarise(p, users, o, runs[p], reqs[p], median(base[p]), median(sized[p])))
 	}
@@ -177,6 +183,7 @@ func summarise(phase string, users int, o options, ms []measurement, reqs []map[
 	pr.ProviderCPUSeconds = round(ms[mid].cpu.Seconds())
 	// terraform's rusage includes the provider processes it reaped: subtract them.
 	pr.TerraformCPUSeconds = round((ms[mid].cpuAll - ms[mid].cpu).Seconds())
+	pr.ProviderCPUMsPerResource = round(ms[mid].cpu.Seconds() * 1000 / float64(2*users))
 	for _, n := range pr.Requests {
 		pr.RequestsTotal += n
 	}
@@ -219,6 +226,10 @@ func (r *report) evaluate() {
 				add(fmt.Sprintf("refresh requests per user, U=%d", s.Users), perUser, 2, perUser <= 2)
 			}
 			add(fmt.Sprintf("TOTP window waits, %s, U=%d", p.Phase, s.Users), float64(p.TOTPWaits), 0, p.TOTPWaits == 0)
+			if s.Users == 100 && p.Phase != "refresh" {
+				// Issue 15: the provider's own CPU, found with pprof, per resource created or deleted.
+				add(fmt.Sprintf("provider CPU ms per resource, %s, U=100", p.Phase), p.ProviderCPUMsPerResource, 6, p.ProviderCPUMsPerResource <= 6)
+			}
 			if s.Users == 100 {
 				if p.Phase == "destroy" {
 					// Destroy is judged against the state-sized baseline: Terraform's per-write
@@ -230,6 +241,16 @@ func (r *report) evaluate() {
 				}
 				add(fmt.Sprintf("ratio (a) wall/(baseline+floor), %s, U=100", p.Phase), p.RatioWall, 1.3, p.RatioWall <= 1.3)
 			}
+		}
+	}
+	for _, s := range r.Scales {
+		if s.Users != 100 {
+			continue
+		}
+		for _, typ := range sortedKeys(s.StateBytesPerResource) {
+			// Issue 15: at most 1.6 KiB of state per resource, each type.
+			n := float64(s.StateBytesPerResource[typ])
+			add(fmt.Sprintf("state bytes per resource, %s, U=100", typ), n, 1638, n <= 1638)
 		}
 	}
 	if n := len(r.Scales); n > 0 {
@@ -309,4 +330,13 @@ func (r *report) write(jsonPath, mdPath string) error {
 		}
 	}
 	return nil
+}
+
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -12,15 +12,31 @@ func (r *report) table() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Machine: %s; %s. Latency %d ms per Auth0 request, -parallelism=%d, median of %d runs.\n\n",
 		r.Machine, r.Terraform, r.LatencyMS, r.Parallelism, r.Runs)
-	b.WriteString("| users | phase | wall s (median) | terraform_data s | floor s | ratio (a) | requests | minimum | ratio (b) | per resource | token req/user | peak MiB | provider CPU s | terraform CPU s | TOTP waits |\n")
-	b.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| users | phase | wall s (median) | terraform_data s | floor s | ratio (a) | ratio (a′) | requests | minimum | ratio (b) | per resource | token req/user | peak MiB | provider CPU s | provider CPU ms/resource | terraform CPU s | TOTP waits |\n")
+	b.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, s := range r.Scales {
 		for _, p := range s.Phases {
-			fmt.Fprintf(&b, "| %d | %s | %.2f | %.2f | %.2f | %.2f | %d | %d | %.2f | %.2f | %.2f | %.1f | %.2f | %.2f | %d |\n",
-				s.Users, p.Phase, p.MedianSeconds, p.BaselineSeconds, p.FloorSeconds, p.RatioWall,
+			fmt.Fprintf(&b, "| %d | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %d | %.2f | %.2f | %.2f | %.1f | %.2f | %.1f | %.2f | %d |\n",
+				s.Users, p.Phase, p.MedianSeconds, p.BaselineSeconds, p.FloorSeconds, p.RatioWall, p.RatioWallSized,
 				p.RequestsTotal, p.MinRequests, p.RatioRequests, p.RequestsPerResource, p.TokenRequestsPerUser, p.PeakRSSMiB,
-				p.ProviderCPUSeconds, p.TerraformCPUSeconds, p.TOTPWaits)
+				p.ProviderCPUSeconds, p.ProviderCPUMsPerResource, p.TerraformCPUSeconds, p.TOTPWaits)
 		}
+	}
+	b.WriteString("\nState per resource after apply, by type (bytes of the state file Terraform rewrites after every resource):\n\n| users |")
+	types := []string{}
+	if len(r.Scales) > 0 {
+		types = sortedKeys(r.Scales[0].StateBytesPerResource)
+	}
+	for _, t := range types {
+		b.WriteString(" " + t + " |")
+	}
+	b.WriteString("\n|---:|" + strings.Repeat("---:|", len(types)) + "\n")
+	for _, s := range r.Scales {
+		fmt.Fprintf(&b, "| %d |", s.Users)
+		for _, t := range types {
+			fmt.Fprintf(&b, " %d |", s.StateBytesPerResource[t])
+		}
+		b.WriteString("\n")
 	}
 	b.WriteString("\nRequests by endpoint:\n\n| users | phase | " + strings.Join(endpointsOf(r), " | ") + " |\n|---:|---|" + strings.Repeat("---:|", len(endpointsOf(r))) + "\n")
 	for _, s := range r.Scales {
