@@ -1,5 +1,5 @@
 # USERNAME:AUTHENTICATOR_ID, or REALM/USERNAME:AUTHENTICATOR_ID for a non-default connection.
 # The import carries no password: apply once with the login block set. Auth0 never shows an
-# OTP secret again, so secret, barcode_uri and qr_code_png stay null after import; set
+# OTP secret again, so secret and barcode_uri stay null after import; set
 # login.otp_secret if you still have the secret, so the provider can pass MFA to delete it.
 terraform import auth0mfa_otp_authenticator.ci_bot 'ci-bot@example.com:totp|dev_WzMZ2sZbUw1wbC2F'

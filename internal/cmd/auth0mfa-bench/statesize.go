@@ -6,8 +6,8 @@ import (
 	"os"
 )
 
-// bytesPerResourceByType is how many bytes of a state file each resource of a type takes, on
-// average, as Terraform wrote them: Terraform rewrites the whole file after every resource it
+// bytesPerResourceByType is how many bytes of a state file each resource instance of a type
+// takes, on average, as Terraform wrote them: Terraform rewrites the whole file after every resource it
 // creates or deletes, so these bytes are paid once per resource and per write (README
 // "Performance"). A resource's share is its entry of the "resources" array as it appears in
 // the file (indentation included), which is re-encoded the way Terraform writes state (two
@@ -26,7 +26,8 @@ func bytesPerResourceByType(statePath string) (map[string]int, error) {
 	total, count := map[string]int{}, map[string]int{}
 	for _, r := range state.Resources {
 		var head struct {
-			Type string `json:"type"`
+			Type      string            `json:"type"`
+			Instances []json.RawMessage `json:"instances"`
 		}
 		if err := json.Unmarshal(r, &head); err != nil {
 			return nil, err
@@ -37,8 +38,9 @@ func bytesPerResourceByType(statePath string) (map[string]int, error) {
 		if err := json.Indent(&entry, r, "    ", "  "); err != nil {
 			return nil, err
 		}
+		// A resource with count or for_each is one entry holding all its instances.
 		total[head.Type] += entry.Len() + len("    ,\n")
-		count[head.Type]++
+		count[head.Type] += max(1, len(head.Instances))
 	}
 	out := map[string]int{}
 	for t, n := range total {

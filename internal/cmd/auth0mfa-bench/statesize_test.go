@@ -27,7 +27,14 @@ func TestBytesPerResourceByType(t *testing.T) {
       "mode": "managed",
       "type": "b",
       "name": "z",
-      "instances": []
+      "instances": [
+        {
+          "a": 1
+        },
+        {
+          "a": 2
+        }
+      ]
     }
   ],
   "check_results": null
@@ -43,7 +50,10 @@ func TestBytesPerResourceByType(t *testing.T) {
 	}
 	// The entry of "x" in the file, from its "{" to its "}," and newline: 4+1+1 + 4 lines.
 	entry := len("    {\n      \"mode\": \"managed\",\n      \"type\": \"a\",\n      \"name\": \"x\",\n      \"instances\": []\n    },\n")
-	if got["a"] != entry || got["b"] != entry {
-		t.Fatalf("got %v, want %d for both types (a's two entries average %d)", got, entry, entry)
+	// "z" holds two instances (count = 2): its entry is shared between them.
+	z := len("    {\n      \"mode\": \"managed\",\n      \"type\": \"b\",\n      \"name\": \"z\",\n      \"instances\": [\n" +
+		"        {\n          \"a\": 1\n        },\n        {\n          \"a\": 2\n        }\n      ]\n    },\n")
+	if got["a"] != entry || got["b"] != z/2 {
+		t.Fatalf("got %v, want a %d, b %d", got, entry, z/2)
 	}
 }
