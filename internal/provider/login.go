@@ -55,21 +55,16 @@ const (
 		"and uses that one next time (for example when destroying). Changing it only updates state."
 )
 
-// loginSensitivity tells users why plans show `login` as one sensitive value.
-const loginSensitivity = " The whole object is sensitive (it holds the password and the secrets), so plans show " +
-	"`login = (sensitive value)`; the username is also in the resource's identity (Terraform 1.12+)."
-
 // loginResourceAttribute: a new username or realm is another user, so it replaces the
-// resource; a new password or otp_secret only changes how we log in. The object is Sensitive
-// as a whole rather than its three secrets one by one: Terraform stores one path in
-// sensitive_attributes for it instead of three (about 620 bytes less for every resource in
-// the state file, which Terraform rewrites after every resource it changes; README "Design
-// notes"). Every secret in it stays sensitive.
+// resource; a new password or otp_secret only changes how we log in. Its secrets are Sensitive
+// one by one, not the object as a whole: a sensitive object would save Terraform two entries
+// of sensitive_attributes per resource (about 500 bytes of state), but `terraform query
+// -generate-config-out` then writes `login = {}` and the username is lost from the adopted
+// configuration (TestAccAuthenticatorList_generateConfigThenImport; README "Design notes").
 func loginResourceAttribute() rschema.SingleNestedAttribute {
 	return rschema.SingleNestedAttribute{
 		Required:    true,
-		Sensitive:   true, // see loginSensitivity
-		Description: loginDescription + loginSensitivity,
+		Description: loginDescription,
 		Attributes: map[string]rschema.Attribute{
 			"username": rschema.StringAttribute{
 				Required: true, Description: usernameDescription + " Changing it replaces the resource.",
@@ -77,7 +72,7 @@ func loginResourceAttribute() rschema.SingleNestedAttribute {
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"password": rschema.StringAttribute{
-				Required: true, Description: passwordDescription,
+				Required: true, Sensitive: true, Description: passwordDescription,
 				Validators: []validator.String{notBlank()},
 			},
 			"realm": rschema.StringAttribute{
@@ -86,11 +81,11 @@ func loginResourceAttribute() rschema.SingleNestedAttribute {
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"otp_secret": rschema.StringAttribute{
-				Optional: true, Description: otpSecretDescription,
+				Optional: true, Sensitive: true, Description: otpSecretDescription,
 				Validators: []validator.String{otpSecretValidator{}},
 			},
 			"recovery_code": rschema.StringAttribute{
-				Optional: true, Description: recoveryCodeDescription,
+				Optional: true, Sensitive: true, Description: recoveryCodeDescription,
 				Validators: []validator.String{recoveryCodeValidator()},
 			},
 		},

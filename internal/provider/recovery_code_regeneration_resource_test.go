@@ -176,7 +176,7 @@ func TestAccLoginRecoveryCode(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(otpAddr, at("new_recovery_code"), knownvalue.StringRegexp(regexp.MustCompile(`^[1-9A-HJ-NP-Z]{24}$`))),
 					statecheck.ExpectSensitiveValue(otpAddr, at("new_recovery_code")),
-					statecheck.ExpectSensitiveValue(otpAddr, at("login")),
+					statecheck.ExpectSensitiveValue(otpAddr, at("login").AtMapKey("recovery_code")),
 					stateFunc(func(s *tfjson.State) error {
 						fresh, err := stateAttr(s, otpAddr, "new_recovery_code")
 						if err != nil {

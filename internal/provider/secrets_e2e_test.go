@@ -118,7 +118,7 @@ resource "auth0mfa_recovery_code_regeneration" "code" {
 		return string(out)
 	}
 	plan := tf("plan", "-no-color", "-input=false")
-	for _, want := range []string{"login = (sensitive value)", "secret         = (sensitive value)"} {
+	for _, want := range []string{"password = (sensitive value)", "secret         = (sensitive value)"} {
 		if !strings.Contains(strings.Join(strings.Fields(plan), " "), strings.Join(strings.Fields(want), " ")) {
 			t.Errorf("the plan should show %q:\n%s", want, plan)
 		}
