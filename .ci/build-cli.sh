@@ -27,9 +27,12 @@ case "$product" in
 esac
 
 out="$cache/$product-$version"
-if [ -x "$out/$binary" ] && "$out/$binary" version 2>/dev/null | head -1 | grep -qx "[A-Za-z]* v$version"; then
-  echo "build-cli: $product $version cached at $out/$binary" >&2
-  "$out/$binary" version | head -1 >&2
+# The line of `version` that names the CLI, "Terraform v1.16.4" or "OpenTofu v1.12.6". The
+# output is read whole (with pipefail, `| head -1` can kill the CLI with SIGPIPE and fail the
+# check at random), and searched: OpenTofu prints CLI-configuration warnings on stdout first.
+version_line() { local v; v=$("$1" version 2>/dev/null) || true; grep -m1 -E '^(Terraform|OpenTofu) v' <<<"$v" || true; }
+if [ -x "$out/$binary" ] && [ "$(version_line "$out/$binary")" = "$( [ "$product" = opentofu ] && echo OpenTofu || echo Terraform) v$version" ]; then
+  echo "build-cli: $product $version cached at $out/$binary ($(version_line "$out/$binary"))" >&2
   echo "$out/$binary"
   exit 0
 fi
@@ -56,5 +59,5 @@ mkdir -p "$out.tmp"
 # version.dev=no: a release's version number, not "1.16.4-dev" (the module's default).
 GOFLAGS=-mod=mod go build -trimpath -ldflags "-X $module/version.dev=no" -o "$out.tmp/$binary" "$pkg"
 rm -rf "$out" && mv "$out.tmp" "$out"
-"$out/$binary" version | head -1 >&2
+echo "build-cli: built $(version_line "$out/$binary")" >&2
 echo "$out/$binary"

@@ -22,6 +22,7 @@ upgrade_from=
 for cli in $MATRIX_CLIS; do
   product=${cli%%:*} version=${cli#*:}
   bin=$(.ci/build-cli.sh "$product" "$version" | tail -1)
+  [ -x "$bin" ] || { echo "matrix: no $product $version binary (see .ci/build-cli.sh's message above)" >&2; exit 1; }
   # OpenTofu resolves providers against its own registry; without this the harness may
   # quietly fall back to a Terraform binary.
   host=registry.terraform.io
