@@ -108,6 +108,16 @@ func CheckStartable(argv []string) error {
 	return nil
 }
 
+// Fetcher is Fetch for the code of the message sent at the time it is called with: the form
+// the MFA client asks for (mfaapi.BindingCodeFetcher), shared by the OOB resource and the
+// verify_login action.
+func (r Runner) Fetcher(req Request) func(ctx context.Context, sentAt time.Time) (string, error) {
+	return func(ctx context.Context, sentAt time.Time) (string, error) {
+		req.SentAt = sentAt
+		return r.Fetch(ctx, req)
+	}
+}
+
 // Fetch runs the command until it prints a code or ctx ends, backing off between failed runs.
 func (r Runner) Fetch(ctx context.Context, req Request) (string, error) {
 	if len(req.Argv) == 0 || strings.TrimSpace(req.Argv[0]) == "" {

@@ -212,10 +212,7 @@ func (r *oobAuthenticatorResource) fetcher(ctx context.Context, m *oobAuthentica
 	}
 	req := bindingcode.Request{Argv: argv, Channel: m.Channel.ValueString(), PhoneNumber: m.PhoneNumber.ValueString(),
 		Email: email, Username: m.Login.Username.ValueString()}
-	return func(ctx context.Context, sentAt time.Time) (string, error) {
-		req.SentAt = sentAt
-		return r.runner.Fetch(ctx, req)
-	}
+	return r.runner.Fetcher(req)
 }
 
 func (m *oobAuthenticatorModel) destination() string {

@@ -170,10 +170,7 @@ func (a *verifyLoginAction) fetcher(cfg verifyLoginModel, argv []string) mfaapi.
 	channel, _, _ := strings.Cut(cfg.AuthenticatorID.ValueString(), "|")
 	req := bindingcode.Request{Argv: argv, Channel: channel, PhoneNumber: cfg.PhoneNumber.ValueString(),
 		Email: cfg.Email.ValueString(), Username: cfg.Login.Username.ValueString()}
-	return func(ctx context.Context, sentAt time.Time) (string, error) {
-		req.SentAt = sentAt
-		return a.runner.Fetch(ctx, req)
-	}
+	return a.runner.Fetcher(req)
 }
 
 // oobAuthenticatorIDValidator accepts the id of an out-of-band factor.
