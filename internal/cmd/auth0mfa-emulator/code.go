@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -17,27 +16,26 @@ import (
 // runCode prints the newest code sent to --to, so a binding_code_command needs neither curl
 // nor jq. It prints only the code on stdout; every problem goes to stderr with exit 1.
 func runCode(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("code", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("code", "code --url URL [--to DESTINATION] [--since RFC3339] [--wait 10s]", stderr)
 	base := fs.String("url", "", "the emulator's URL, as printed on its first line")
 	// The defaults come from the environment the provider gives a binding_code_command, so the
 	// command can be just: ["auth0mfa-emulator", "code", "--url", "http://127.0.0.1:8787"].
 	to := fs.String("to", firstEnv("AUTH0MFA_PHONE_NUMBER", "AUTH0MFA_EMAIL"), "the phone number or email address the code was sent to (default $AUTH0MFA_PHONE_NUMBER, then $AUTH0MFA_EMAIL)")
 	since := fs.String("since", os.Getenv("AUTH0MFA_SENT_AT"), "only codes sent at or after this RFC 3339 time (default $AUTH0MFA_SENT_AT)")
 	wait := fs.Duration("wait", 0, "keep looking for this long when no code is there yet")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
 	}
 	if *base == "" || *to == "" {
 		fmt.Fprintln(stderr, "auth0mfa-emulator code: --url and --to are required")
-		return 2
+		return exitUsage
 	}
 	var after time.Time
 	if *since != "" {
 		t, err := time.Parse(time.RFC3339Nano, *since)
 		if err != nil {
 			fmt.Fprintln(stderr, "auth0mfa-emulator code: --since must be an RFC 3339 time")
-			return 2
+			return exitUsage
 		}
 		after = t
 	}

@@ -17,10 +17,7 @@ import (
 // TestCommand builds the real binary, starts it on a free port, enrolls an email factor so a
 // code is sent, and reads the code back with the code subcommand.
 func TestCommand(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "auth0mfa-emulator")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := emulatorBinary(t)
 	cfgPath := filepath.Join(t.TempDir(), "tenant.json")
 	cfg := `{"domain":"cmd.auth0mfa.test","friendly_name":"Cmd","mfa_policy":"always","clients":[{"client_id":"c","client_secret":"s","grant_types":["password"]}],
 	         "users":[{"username":"dora@example.com","email":"dora@example.com","password":"pw-123456"}]}`

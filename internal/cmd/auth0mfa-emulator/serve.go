@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -13,17 +12,16 @@ import (
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("serve", "[serve] [--addr 127.0.0.1:8787] [--config tenant.json] [--latency 50ms]", stderr)
 	addr := fs.String("addr", "127.0.0.1:8787", "address to listen on; 127.0.0.1:0 picks a free port")
 	configPath := fs.String("config", "", "tenant JSON file; without it a demo tenant starts")
 	latency := fs.Duration("latency", 0, "delay every Auth0 endpoint's answer by this much, like the round trip to a real tenant (e.g. 50ms)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
 	}
 	if *latency < 0 || *latency > time.Minute {
 		fmt.Fprintln(stderr, "auth0mfa-emulator: --latency must be between 0 and 1m")
-		return 2
+		return exitUsage
 	}
 	cfg := emulator.DemoConfig()
 	if *configPath != "" {

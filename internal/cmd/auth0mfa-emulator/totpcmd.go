@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,10 +13,9 @@ import (
 // runTOTP prints the current TOTP code of a secret read from standard input (never from the
 // command line, where other users of the machine could see it in the process list).
 func runTOTP(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("totp", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		return 2
+	fs := newFlags("totp", "totp < secret.txt   (the base32 secret on standard input; no flags)", stderr)
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
 	}
 	line, err := bufio.NewReader(stdin).ReadString('\n')
 	if err != nil && err != io.EOF {
