@@ -102,7 +102,7 @@ func orNone(s string) string {
 // what was compared; an empty list says so in one line.
 func Table(diffs []Difference, aName string, a *Record, bName string, b *Record) string {
 	head := func(name string, r *Record) string {
-		if strings.Contains(name, r.Target) {
+		if name == "the "+r.Target { // "the emulator", not "the emulator (emulator)"
 			return name
 		}
 		return fmt.Sprintf("%s (%s)", name, r.Target)
