@@ -18,7 +18,13 @@ logs=${TMPDIR:-/tmp}/auth0mfa-matrix
 mkdir -p "$logs"
 # The first Terraform of the list (the oldest supported) writes state without identities for
 # the upgrade test on the CLIs after it (TestAccIdentity_backfilledAfterUpgrade).
+# MATRIX_UPGRADE_FROM (a Terraform version) names it when the list has one CLI, as in one job
+# of the GitHub workflow's matrix.
 upgrade_from=
+if [ -n "${MATRIX_UPGRADE_FROM:-}" ]; then
+  upgrade_from=$(.ci/build-cli.sh terraform "$MATRIX_UPGRADE_FROM" | tail -1)
+  [ -x "$upgrade_from" ] || { echo "matrix: no terraform $MATRIX_UPGRADE_FROM for the upgrade test (see above)" >&2; exit 1; }
+fi
 for cli in $MATRIX_CLIS; do
   product=${cli%%:*} version=${cli#*:}
   bin=$(.ci/build-cli.sh "$product" "$version" | tail -1)

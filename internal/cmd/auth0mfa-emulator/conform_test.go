@@ -287,3 +287,22 @@ func TestConformCleansUpWhenInterrupted(t *testing.T) {
 	}
 	requireNoFactors(t, tenant)
 }
+
+// TestConformTenantThenEmulatorWithDetectedSettings: --url and --emulator together run the
+// tenant first and start the emulator with what was detected there (here the "always" MFA
+// policy, which the in-process emulator's default "never" would not match), then compare.
+func TestConformTenantThenEmulatorWithDetectedSettings(t *testing.T) {
+	tenant := emutest.Start(t, emutest.ConfigWithPolicy(emulator.MFAPolicyAlways))
+	out := filepath.Join(t.TempDir(), "tenant.json")
+	stdout, stderr, code := runBinary(t, conformEnv(t, tenant.URL), "conform", "--emulator", "--out", out)
+	if code != 0 || !strings.Contains(stdout, "no differences between the emulator and the tenant") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "(mfa_policy always)") {
+		t.Fatalf("the emulator did not take the detected policy:\n%s", stderr)
+	}
+	if rec := loadRecord(t, out); rec.Target != "tenant" || rec.Settings.MFAPolicy != "always" {
+		t.Fatalf("--out holds %+v", rec)
+	}
+	requireNoFactors(t, tenant)
+}
