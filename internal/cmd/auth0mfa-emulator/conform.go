@@ -70,6 +70,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		against, againstName = rec, o.compare
 	}
 	var first *conform.Record
+	tenantOK := true
 	if o.target.URL != "" {
 		rec, ok := o.runOne(ctx, o.target, "tenant", stderr)
 		if rec == nil {
@@ -81,7 +82,10 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		if !o.emulator {
 			return report(stdout, rec, "this run", against, againstName, ok)
 		}
-		first, against, againstName = rec, rec, "the tenant"
+		if ctx.Err() != nil {
+			return exitFailed // interrupted: the tenant run has cleaned up; no emulator run
+		}
+		first, against, againstName, tenantOK = rec, rec, "the tenant", ok
 	}
 	settings := o.emulatorSettings(against)
 	em, err := startEmulator(o, settings, stderr)
@@ -97,7 +101,9 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if first == nil && !o.save(rec, stderr) {
 		return exitFailed
 	}
-	return report(stdout, rec, "the emulator", against, againstName, ok)
+	// A tenant run that stopped early or left factors fails the command even when the
+	// emulator agrees with what it recorded.
+	return report(stdout, rec, "the emulator", against, againstName, ok && tenantOK)
 }
 
 func (o *conformOptions) check() error {

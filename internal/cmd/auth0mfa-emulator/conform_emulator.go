@@ -77,8 +77,12 @@ func startEmulator(o *conformOptions, s conform.Settings, stderr io.Writer) (*in
 		_ = httpSrv.Close()
 		return nil, err
 	}
+	if err := t.Check(); err != nil {
+		_ = httpSrv.Close()
+		return nil, err
+	}
 	fmt.Fprintf(stderr, "conform: emulator at %s (mfa_policy %s)\n", url, cfg.MFAPolicy)
-	return &inProcessEmulator{target: t, http: httpSrv}, t.Check()
+	return &inProcessEmulator{target: t, http: httpSrv}, nil
 }
 
 // aimAtTenant picks the client and user: from the flags when the tenant run is not also
