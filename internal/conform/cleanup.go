@@ -52,7 +52,7 @@ func (r *run) leftovers(ctx context.Context) ([]listed, error) {
 				return nil, err
 			}
 		}
-		a := r.w.get(ctx, "/mfa/authenticators", r.access)
+		a := r.w.list(ctx, r.access)
 		if a.err != nil {
 			return nil, a.err
 		}

@@ -61,7 +61,7 @@ func (r *run) logins(ctx context.Context) {
 			"has the Password and MFA grant types)"
 		return
 	}
-	a = r.record("list_before", "GET /mfa/authenticators (user with no factor)", r.w.get(ctx, "/mfa/authenticators", bearer))
+	a = r.record("list_before", "GET /mfa/authenticators (user with no factor)", r.w.list(ctx, bearer))
 	if a == nil || a.status != http.StatusOK {
 		r.rec.Stopped = "the user's authenticators could not be listed"
 		return
@@ -124,7 +124,7 @@ func (r *run) enrollOTP(ctx context.Context) {
 			r.recovery = rc
 		}
 	}
-	a = r.record("list_after_otp", "GET /mfa/authenticators (after confirming OTP)", r.w.get(ctx, "/mfa/authenticators", r.listBearer()))
+	a = r.record("list_after_otp", "GET /mfa/authenticators (after confirming OTP)", r.w.list(ctx, r.listBearer()))
 	r.otpID = r.newActive(a, "otp", "")
 	r.confirmedCode = code
 }
@@ -198,7 +198,7 @@ func (r *run) enrollOOB(ctx context.Context) {
 	r.record(confirm, request, r.w.token(ctx, url.Values{
 		"grant_type": {grantMFAOOB}, "mfa_token": {r.mfaToken}, "oob_code": {oobCode}, "binding_code": {code},
 	}))
-	a = r.record("list_after_"+ch, "GET /mfa/authenticators (after confirming "+ch+")", r.w.get(ctx, "/mfa/authenticators", r.listBearer()))
+	a = r.record("list_after_"+ch, "GET /mfa/authenticators (after confirming "+ch+")", r.w.list(ctx, r.listBearer()))
 	r.oobID = r.newActive(a, "oob", ch)
 }
 
@@ -229,7 +229,7 @@ func (r *run) deletes(ctx context.Context) {
 		r.record(name, "DELETE /mfa/authenticators/{id}", r.w.delete(ctx, "/mfa/authenticators/"+url.PathEscape(id), r.access))
 	}
 	list := func(name, what string) {
-		r.record(name, "GET /mfa/authenticators (after deleting "+what+")", r.w.get(ctx, "/mfa/authenticators", r.access))
+		r.record(name, "GET /mfa/authenticators (after deleting "+what+")", r.w.list(ctx, r.access))
 	}
 	if ch := r.rec.Settings.OOBChannel; r.oobID != "" {
 		del("delete_"+ch, r.oobID)

@@ -74,8 +74,9 @@ func (w *wire) postJSON(ctx context.Context, path, bearer string, body any) *ans
 	return w.sendWith(req, bearer)
 }
 
-func (w *wire) get(ctx context.Context, path, bearer string) *answer {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, w.base+path, nil)
+// list is GET /mfa/authenticators.
+func (w *wire) list(ctx context.Context, bearer string) *answer {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, w.base+"/mfa/authenticators", nil)
 	if err != nil {
 		return &answer{err: err}
 	}
