@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
 )
 
 // cleanupTimeout bounds the cleanup after an interrupt: long enough to wait for a new TOTP
@@ -45,7 +47,7 @@ func (r *run) cleanup(ctx context.Context) error {
 }
 
 // leftovers lists the user's authenticators the run created, renewing the access token once.
-func (r *run) leftovers(ctx context.Context) ([]listed, error) {
+func (r *run) leftovers(ctx context.Context) ([]mfaapi.Authenticator, error) {
 	for attempt := 0; attempt < 2; attempt++ {
 		if r.access == "" || attempt > 0 {
 			if err := r.renewAccess(ctx); err != nil {
@@ -62,7 +64,7 @@ func (r *run) leftovers(ctx context.Context) ([]listed, error) {
 		if a.status != http.StatusOK {
 			return nil, fmt.Errorf("listing answered %d %s", a.status, a.str("error"))
 		}
-		var out []listed
+		var out []mfaapi.Authenticator
 		for _, l := range a.listing() {
 			if !r.before[l.ID] {
 				out = append(out, l)

@@ -8,17 +8,19 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/totp"
 )
 
-// Grant types and scopes as the provider sends them (internal/mfaapi/endpoints.go).
+// The grant types and scopes are the provider's own (internal/mfaapi), so a run sends what
+// the provider sends.
 const (
-	grantPassword      = "password"
-	grantPasswordRealm = "http://auth0.com/oauth/grant-type/password-realm"
-	grantMFAOTP        = "http://auth0.com/oauth/grant-type/mfa-otp"
-	grantMFAOOB        = "http://auth0.com/oauth/grant-type/mfa-oob"
-	grantMFARecovery   = "http://auth0.com/oauth/grant-type/mfa-recovery-code"
-	mfaScopes          = "enroll read:authenticators remove:authenticators"
+	grantPassword      = mfaapi.GrantPassword
+	grantPasswordRealm = mfaapi.GrantPasswordRealm
+	grantMFAOTP        = mfaapi.GrantMFAOTP
+	grantMFAOOB        = mfaapi.GrantMFAOOB
+	grantMFARecovery   = mfaapi.GrantMFARecoveryCode
+	mfaScopes          = mfaapi.MFAScopes
 )
 
 // run is one conformance run's working state. The secrets it holds live only here, in memory,

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
 )
 
 // wire sends the requests as the provider does (internal/mfaapi): /oauth/token form-encoded
@@ -124,16 +126,9 @@ func (w *wire) send(req *http.Request) *answer {
 	return a
 }
 
-// listed is one entry of GET /mfa/authenticators.
-type listed struct {
-	ID                string `json:"id"`
-	AuthenticatorType string `json:"authenticator_type"`
-	Active            bool   `json:"active"`
-	OOBChannel        string `json:"oob_channel"`
-}
-
-func (a *answer) listing() []listed {
-	var out []listed
+// listing decodes a GET /mfa/authenticators answer (nil for any other answer).
+func (a *answer) listing() []mfaapi.Authenticator {
+	var out []mfaapi.Authenticator
 	if a == nil || a.err != nil || a.status != http.StatusOK {
 		return nil
 	}
