@@ -127,17 +127,10 @@ func cell(s string) string {
 // Steps renders one record's steps as a Markdown table.
 func Steps(r *Record) string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "conform: %d steps against the %s (mfa_policy %s)\n\n| step | request | status | error |\n|---|---|---|---|\n",
+	fmt.Fprintf(&sb, "conform: %d steps against the %s (mfa_policy %s)\n\n| step | request | answer |\n|---|---|---|\n",
 		len(r.Steps), r.Target, orNone(r.Settings.MFAPolicy))
 	for _, s := range r.Steps {
-		status := strconv.Itoa(s.Status)
-		switch {
-		case s.Skipped != "":
-			status = "skipped: " + s.Skipped
-		case s.Transport != "":
-			status = "no answer: " + s.Transport
-		}
-		fmt.Fprintf(&sb, "| %s | %s | %s | %s |\n", cell(s.Name), cell(s.Request), cell(status), cell(s.Error))
+		fmt.Fprintf(&sb, "| %s | %s | %s |\n", cell(s.Name), cell(s.Request), cell(s.Outcome()))
 	}
 	if r.Stopped != "" {
 		fmt.Fprintf(&sb, "\nstopped: %s\n", r.Stopped)

@@ -14,29 +14,16 @@ import (
 // recorded whatever it is; a step whose input an earlier step failed to produce is recorded as
 // skipped, so two records always line up step by step.
 func (r *run) steps(ctx context.Context) {
-	r.logins(ctx)
-	if r.stopped(ctx) {
-		return
-	}
-	r.enrollOTP(ctx)
-	if r.stopped(ctx) {
-		return
-	}
-	r.passMFA(ctx)
-	if r.stopped(ctx) {
-		return
-	}
+	phases := []func(context.Context){r.logins, r.enrollOTP, r.passMFA}
 	if r.t.oobChannel() != "" {
-		r.enrollOOB(ctx)
-		if r.stopped(ctx) {
+		phases = append(phases, r.enrollOOB)
+	}
+	phases = append(phases, r.useRecoveryCode, r.deletes)
+	for _, phase := range phases {
+		if phase(ctx); r.stopped(ctx) {
 			return
 		}
 	}
-	r.useRecoveryCode(ctx)
-	if r.stopped(ctx) {
-		return
-	}
-	r.deletes(ctx)
 }
 
 // logins: the password grant without and with the MFA audience, then the user's list.

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strconv"
 )
 
 // Record is one run: the tenant settings it detected and every step's answer.
@@ -47,6 +48,20 @@ type Step struct {
 	Shape     map[string]string `json:"shape,omitempty"`
 	Skipped   string            `json:"skipped,omitempty"`
 	Transport string            `json:"transport_error,omitempty"`
+}
+
+// Outcome is the step's result in a few words: "200", "403 invalid_grant", "skipped: why" or
+// "no answer: what happened".
+func (s Step) Outcome() string {
+	switch {
+	case s.Skipped != "":
+		return "skipped: " + s.Skipped
+	case s.Transport != "":
+		return "no answer: " + s.Transport
+	case s.Error != "":
+		return strconv.Itoa(s.Status) + " " + s.Error
+	}
+	return strconv.Itoa(s.Status)
 }
 
 // Load reads a record written by Save.

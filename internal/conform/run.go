@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
@@ -110,19 +109,9 @@ func (r *run) skip(name, request, why string) {
 }
 
 func (r *run) progress(st Step) {
-	if r.t.Progress == nil {
-		return
+	if r.t.Progress != nil {
+		fmt.Fprintf(r.t.Progress, "  %-28s %s\n", st.Name, st.Outcome())
 	}
-	what := strconv.Itoa(st.Status)
-	switch {
-	case st.Skipped != "":
-		what = "skipped: " + st.Skipped
-	case st.Transport != "":
-		what = "no answer: " + st.Transport
-	case st.Error != "":
-		what += " " + st.Error
-	}
-	fmt.Fprintf(r.t.Progress, "  %-28s %s\n", st.Name, what)
 }
 
 // passwordLogin is the provider's login form: the password grant, or password-realm with a realm.
