@@ -2,7 +2,8 @@ package conform
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -73,12 +74,7 @@ func compareStep(a, b Step) []Difference {
 	for p := range b.Shape {
 		paths[p] = true
 	}
-	sorted := make([]string, 0, len(paths))
-	for p := range paths {
-		sorted = append(sorted, p)
-	}
-	sort.Strings(sorted)
-	for _, p := range sorted {
+	for _, p := range slices.Sorted(maps.Keys(paths)) {
 		add("field "+p, typeOr(a.Shape, p), typeOr(b.Shape, p))
 	}
 	return out

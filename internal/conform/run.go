@@ -14,12 +14,10 @@ import (
 // The grant types and scopes are the provider's own (internal/mfaapi), so a run sends what
 // the provider sends.
 const (
-	grantPassword      = mfaapi.GrantPassword
-	grantPasswordRealm = mfaapi.GrantPasswordRealm
-	grantMFAOTP        = mfaapi.GrantMFAOTP
-	grantMFAOOB        = mfaapi.GrantMFAOOB
-	grantMFARecovery   = mfaapi.GrantMFARecoveryCode
-	mfaScopes          = mfaapi.MFAScopes
+	grantMFAOTP      = mfaapi.GrantMFAOTP
+	grantMFAOOB      = mfaapi.GrantMFAOOB
+	grantMFARecovery = mfaapi.GrantMFARecoveryCode
+	mfaScopes        = mfaapi.MFAScopes
 )
 
 // run is one conformance run's working state. The secrets it holds live only here, in memory,
@@ -114,18 +112,11 @@ func (r *run) progress(st Step) {
 	}
 }
 
-// passwordLogin is the provider's login form: the password grant, or password-realm with a realm.
+// passwordLogin is the provider's own login form (mfaapi.PasswordLogin.Form).
 func (r *run) passwordLogin(audience, scope string) url.Values {
-	f := url.Values{"username": {r.t.Username}, "password": {r.t.Password}, "grant_type": {grantPassword}}
-	if r.t.Realm != "" {
-		f.Set("grant_type", grantPasswordRealm)
-		f.Set("realm", r.t.Realm)
-	}
-	if audience != "" {
-		f.Set("audience", audience)
-	}
-	f.Set("scope", scope)
-	return f
+	return mfaapi.PasswordLogin{
+		Username: r.t.Username, Password: r.t.Password, Realm: r.t.Realm, Audience: audience, Scope: scope,
+	}.Form()
 }
 
 func (r *run) grantName() string {

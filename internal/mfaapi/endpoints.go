@@ -119,6 +119,13 @@ func (c *Client) tokenCall(ctx context.Context, fields url.Values, safe bool) (*
 // Login runs the password (or password-realm) grant. With the MFA audience Auth0 answers
 // mfa_required; MFARequired(err) then yields the mfa_token.
 func (c *Client) Login(ctx context.Context, l PasswordLogin) (*Tokens, error) {
+	// A login creates nothing lasting (at most an unused mfa_token), so it may be repeated.
+	return c.tokenCall(ctx, l.Form(), true)
+}
+
+// Form is the login's /oauth/token form without client authentication: the password grant,
+// or password-realm when a realm is set. auth0mfa-emulator conform sends it too.
+func (l PasswordLogin) Form() url.Values {
 	f := url.Values{"username": {l.Username}, "password": {l.Password}}
 	f.Set("grant_type", GrantPassword)
 	if l.Realm != "" {
@@ -131,8 +138,7 @@ func (c *Client) Login(ctx context.Context, l PasswordLogin) (*Tokens, error) {
 	if l.Scope != "" {
 		f.Set("scope", l.Scope)
 	}
-	// A login creates nothing lasting (at most an unused mfa_token), so it may be repeated.
-	return c.tokenCall(ctx, f, true)
+	return f
 }
 
 // VerifyOTP runs the mfa-otp grant. A code is single-use, so it is not repeated blindly.
