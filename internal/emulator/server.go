@@ -170,7 +170,13 @@ func (s *Server) routes() {
 // api registers an Auth0 endpoint behind the traffic controls (stats, rate limits, faults).
 func (s *Server) api(pattern string, h http.HandlerFunc) {
 	// Rate windows follow the wall clock: the control API's offset ages tokens, not quotas.
-	s.mux.Handle(pattern, s.traffic.wrap(pattern, s.wallClock, h))
+	wrapped := s.traffic.wrap(pattern, s.wallClock, h)
+	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Auth0 dates every answer with its own clock; net/http would use the machine's, and
+		// a tenant whose clock was moved (the control API) must show it, as a skewed one would.
+		w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
+		wrapped.ServeHTTP(w, r)
+	}))
 }
 
 // Listen binds addr (loopback unless the caller says otherwise) and serves until the

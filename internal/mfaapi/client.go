@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/totp"
@@ -77,6 +78,10 @@ type Client struct {
 	users map[string]*userState
 	codes *totp.Book
 	gates rateGates
+
+	// skew is the tenant's clock minus this machine's in seconds, from the Date header of the
+	// last answer (clockskew.go).
+	skew atomic.Int64
 
 	journalMu   sync.Mutex
 	management  managementToken

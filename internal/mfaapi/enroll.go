@@ -53,7 +53,8 @@ func (s *Session) confirmOTP(ctx context.Context, mfaToken string, a *Associatio
 	if a.Secret == "" {
 		return nil, errors.New("Auth0's associate answer carried no OTP secret")
 	}
-	return s.verifyWithSecret(ctx, mfaToken, a.Secret, s.c.codes.NextNew)
+	// Not held: a fresh secret whose two codes are refused is explained by no other sign-in.
+	return s.verifyWithSecret(ctx, mfaToken, labelledSecret{secret: a.Secret}, s.c.codes.NextNew)
 }
 
 // Enroll associates an authenticator and confirms it, under the user's lock, and finds its id.

@@ -303,10 +303,10 @@ func (s *Session) passMFA(ctx context.Context, mfaToken string, up StepUp) (*Tok
 		if len(secrets) == 0 {
 			return nil, nil
 		}
-		t, err := s.verifyWithSecret(ctx, mfaToken, secrets[0].secret, s.c.codes.Next)
+		t, err := s.verifyWithSecret(ctx, mfaToken, secrets[0], s.c.codes.Next)
 		var refused *CodeRefusedError
 		if errors.As(err, &refused) {
-			refused.Source = secrets[0].label
+			refused.Source, refused.Held = secrets[0].label, secrets[0].held
 		}
 		return t, err
 	}
@@ -332,23 +332,29 @@ func (s *Session) passMFA(ctx context.Context, mfaToken string, up StepUp) (*Tok
 	return nil, ErrNoWayToPassMFA
 }
 
-type labelledSecret struct{ secret, label string }
+// labelledSecret is a step-up secret with the name errors give it. held marks a secret only the
+// provider holds (it generated and confirmed the factor: a resource's own secret, or one
+// enrolled earlier in this run), as opposed to one a person typed (login.otp_secret).
+type labelledSecret struct {
+	secret, label string
+	held          bool
+}
 
 // stepUpSecrets are the OTP secrets that may pass MFA, each once, named for error messages.
 func (s *Session) stepUpSecrets(up StepUp) []labelledSecret {
 	var out []labelledSecret
 	seen := map[string]bool{}
-	add := func(label string, secrets ...string) {
+	add := func(label string, held bool, secrets ...string) {
 		for _, v := range secrets {
 			if v != "" && !seen[v] {
 				seen[v] = true
-				out = append(out, labelledSecret{v, label})
+				out = append(out, labelledSecret{v, label, held})
 			}
 		}
 	}
-	add("login.otp_secret", s.login.OTPSecret)
-	add("the resource's own secret", up.OTPSecrets...)
-	add("the secret of a factor enrolled earlier in this run", s.st.enrolledSecrets...)
+	add("login.otp_secret", false, s.login.OTPSecret)
+	add("the resource's own secret", true, up.OTPSecrets...)
+	add("the secret of a factor enrolled earlier in this run", true, s.st.enrolledSecrets...)
 	return out
 }
 
@@ -357,7 +363,14 @@ func (s *Session) stepUpSecrets(up StepUp) []labelledSecret {
 // refused code spends one of the user's failed attempts (Auth0 locks MFA after 10 an hour).
 type CodeRefusedError struct {
 	Source string // which secret: "login.otp_secret", "the resource's own secret", …
-	Err    error
+	// Held is set for a secret only the provider holds: it confirmed the factor, so a refusal
+	// after a wait for a new step means the factor changed at Auth0 (or the clocks differ), not
+	// a secret to fix.
+	Held bool
+	// ClockSkew is the tenant's clock minus this machine's, from the Date header of Auth0's
+	// answers, when it is more than a TOTP step: the likelier reason for the refusal.
+	ClockSkew time.Duration
+	Err       error
 }
 
 func (e *CodeRefusedError) Error() string {
@@ -370,19 +383,29 @@ func (e *CodeRefusedError) Error() string {
 
 func (e *CodeRefusedError) Unwrap() error { return e.Err }
 
-// verifyWithSecret sends the next unused code of secret. Auth0 accepts two codes at a time
-// (this step's and the previous one's), and a refusal of the first may mean another run (on
-// another machine, which this record cannot see) used that step: so the other step's code is
-// sent too, but only when it can be sent at once. A second refusal is not explained by any
-// used step: the secret is wrong, and the answer is a CodeRefusedError, never a third code
-// after a wait (each refused code spends one of the user's 10 failed attempts an hour).
-func (s *Session) verifyWithSecret(ctx context.Context, mfaToken, secret string, next func(string) (string, time.Duration, error)) (*Tokens, error) {
-	for attempt := 0; ; attempt++ {
+// verifyWithSecret sends the next unused code of ls. Auth0 accepts two codes at a time (this
+// step's and the previous one's), and a refusal of the first may mean someone else (another
+// run, or an end-to-end suite signing in with the same secret) used that step: so the other
+// step's code is sent too, but only when it can be sent at once.
+//
+// A second refusal ends a secret a person typed (login.otp_secret): no used step explains it,
+// so the secret is most likely wrong, and each refused code spends one of the user's 10 failed
+// attempts an hour. A secret the provider holds (ls.held) was confirmed by the provider itself,
+// so its refusal means both steps were used elsewhere, typically by a suite that signed in just
+// before a destroy: the provider waits for the next step (bounded by ctx, reported through
+// Waited) and sends that code, once.
+func (s *Session) verifyWithSecret(ctx context.Context, mfaToken string, ls labelledSecret, next func(string) (string, time.Duration, error)) (*Tokens, error) {
+	secret := ls.secret
+	newStepTried := false
+	for refusals := 0; ; {
 		code, wait, err := next(secret)
 		if err != nil {
 			return nil, err
 		}
 		if wait > 0 {
+			if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+				return nil, fmt.Errorf("waiting %s for the next TOTP step would outlast the timeout: %w", wait.Round(time.Second), context.DeadlineExceeded)
+			}
 			s.noteWait(ctx, wait)
 		}
 		if err = sleep(ctx, wait); err != nil {
@@ -392,9 +415,16 @@ func (s *Session) verifyWithSecret(ctx context.Context, mfaToken, secret string,
 		if err == nil || !IsInvalidGrant(err) || IsTokenRejected(err) {
 			return t, err
 		}
-		if attempt > 0 || !s.c.codes.Ready(secret) {
-			return nil, &CodeRefusedError{Err: err}
+		refusals++
+		switch {
+		case refusals == 1 && s.c.codes.Ready(secret):
+			continue // the other step's code, at once
+		case ls.held && !newStepTried:
+			// Both codes Auth0 accepts now are marked used, so next waits for a new step.
+			newStepTried = true
+			continue
 		}
+		return nil, &CodeRefusedError{Err: err, ClockSkew: s.c.ClockSkew()}
 	}
 }
 

@@ -300,3 +300,18 @@ func TestUserLockKeepsSingleRunRequestCounts(t *testing.T) {
 		t.Fatalf("a second enrollment in the same process listed %d times, want 1 (after confirming)", lists)
 	}
 }
+
+// A tenant whose clock is an hour ahead refuses the codes of a right secret: the refusal
+// carries the skew that Auth0's Date header shows, so the error can name the machine's clock.
+func TestClockSkewComesWithTheRefusal(t *testing.T) {
+	tn := newTenant(t)
+	tn.AdvanceClock(time.Hour)
+	_, err := newClient(t, tn).Session(alice()).EnrollOTP(ctx(t), mfaapi.StepUp{})
+	var refused *mfaapi.CodeRefusedError
+	if !errors.As(err, &refused) {
+		t.Fatalf("want a refused code, got %v", err)
+	}
+	if refused.ClockSkew < 59*time.Minute || refused.ClockSkew > 61*time.Minute {
+		t.Fatalf("skew %v, want about an hour", refused.ClockSkew)
+	}
+}

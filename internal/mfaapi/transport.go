@@ -147,6 +147,7 @@ func (cl *Client) once(ctx context.Context, c call, out any) error {
 		return &TransportError{Endpoint: c.endpoint, Err: scrubURLError(err), Ambiguous: !neverSent(err)}
 	}
 	defer resp.Body.Close()
+	cl.noteDate(resp.Header)
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
 	if err != nil {
 		return &TransportError{Endpoint: c.endpoint, Err: err, Ambiguous: true}

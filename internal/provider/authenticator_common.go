@@ -244,9 +244,10 @@ func warnTOTPWait(diags *diag.Diagnostics, waited time.Duration) {
 	}
 	diags.AddWarning("Waited for a New TOTP Window",
 		fmt.Sprintf("The provider waited %s for the next 30-second TOTP step: Auth0 accepts each code only once, and "+
-			"both codes it accepts now (this step's and the previous one's) were already used, by this run or another "+
-			"terraform run on this machine with the same secret. Runs that pass MFA with the same secret back to back "+
-			"wait like this; nothing is wrong.", waited.Round(time.Second)))
+			"both codes it accepts now (this step's and the previous one's) were already used: by this run, another "+
+			"terraform run on this machine, or a sign-in elsewhere with the same secret (an end-to-end suite that "+
+			"signed in just before this run). Runs that pass MFA with the same secret back to back wait like this; "+
+			"nothing is wrong.", waited.Round(time.Second)))
 }
 
 // importAuthenticator accepts an import ID, "USERNAME:ID" or "REALM/USERNAME:ID", or an

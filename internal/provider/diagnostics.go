@@ -1,9 +1,11 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -26,6 +28,14 @@ func addAPIError(diags *diag.Diagnostics, operation string, login mfaapi.Login, 
 	var refused *mfaapi.CodeRefusedError
 	var ambiguous *mfaapi.AmbiguousEnrollmentError
 	switch {
+	case isInterrupted(err):
+		// Ctrl-C or a stopped runner: terraform cancelled the request, nothing blamed Auth0.
+		diags.AddError(operation, "The run was interrupted (terraform was asked to stop) before this finished.")
+		return
+	case errors.Is(err, context.DeadlineExceeded) && !mfaapi.IsAmbiguous(err):
+		hint = "The operation ran out of time before Auth0 could complete it (its timeouts block sets the limit; " +
+			"a wait for a new 30-second TOTP step or a slow binding_code_command counts). Raise the resource's " +
+			"timeouts, or apply again."
 	case errors.As(err, &ambiguous):
 		hint = fmt.Sprintf("Another run, on another machine, enrolled the same kind of factor for %s at the same moment "+
 			"(runs on this machine wait for each other), and Auth0's list cannot tell the two apart, so nothing was "+
@@ -37,11 +47,7 @@ func addAPIError(diags *diag.Diagnostics, operation string, login mfaapi.Login, 
 		hint = "The binding_code_command could not be started, so nothing can read the code Auth0 sends. Check that its " +
 			"first element is an executable file (an absolute path, or a program on the PATH of the terraform process)."
 	case errors.As(err, &refused):
-		hint = fmt.Sprintf("Auth0 refused the TOTP code computed from %s, so it is probably not the secret of an active OTP "+
-			"factor of %s (another user's secret, or a factor deleted since). The provider stopped at the first refused "+
-			"code: every refused code spends one of the user's failed attempts, and Auth0 locks MFA after 10 in an hour. "+
-			"Fix %s and apply again; if another machine used the same secret in the same 30-second step, just apply again.",
-			refused.Source, who, refused.Source)
+		hint = codeRefusedHint(refused, who)
 	case mfaapi.IsBruteForceBlocked(err):
 		hint = fmt.Sprintf("Auth0's brute-force protection blocked logins of %s from this machine's IP address after "+
 			"repeated wrong passwords. The provider does not retry: every attempt keeps the block. Fix login.password, "+
@@ -105,6 +111,42 @@ func addAPIError(diags *diag.Diagnostics, operation string, login mfaapi.Login, 
 			"the user's next successful enrollment."
 	}
 	diags.AddError(operation, hint+"\n\n"+err.Error())
+}
+
+// codeRefusedHint explains a refused TOTP code by what is likeliest: a tenant clock that differs
+// from this machine's, then, for a secret only the provider holds, a factor changed at Auth0
+// (its codes were refused in two steps, after a wait), else a secret a person typed wrong.
+func codeRefusedHint(refused *mfaapi.CodeRefusedError, who string) string {
+	if skew := refused.ClockSkew; skew != 0 {
+		dir := "ahead of"
+		if skew < 0 {
+			dir, skew = "behind", -skew
+		}
+		return fmt.Sprintf("Auth0 refused the TOTP code computed from %s, and the tenant's clock (the Date header of its "+
+			"answers) is %s %s this machine's clock. TOTP codes depend on the time, so a code from a right secret is "+
+			"refused when the clocks differ by more than 30 seconds. Set this machine's clock right (enable NTP: "+
+			"timedatectl set-ntp true, or your runner's time service), then apply again; the secret is not the problem.",
+			refused.Source, skew.Round(time.Second), dir)
+	}
+	if refused.Held {
+		return fmt.Sprintf("Auth0 refused the TOTP codes of %s in two 30-second steps, also after waiting for a step "+
+			"nobody could have used yet. The provider enrolled and confirmed this factor itself, so the secret is the "+
+			"one Auth0 gave; the factor of %s was most likely deleted or reset outside Terraform since the last "+
+			"refresh, or something signs in with this secret in every step. Run terraform apply -refresh-only to see "+
+			"whether the factor is still listed; a factor that is gone is dropped from state and enrolled again by the "+
+			"next apply.", refused.Source, who)
+	}
+	return fmt.Sprintf("Auth0 refused the TOTP code computed from %s, so it is probably not the secret of an active OTP "+
+		"factor of %s (another user's secret, or a factor deleted since). The provider stopped at the first refused "+
+		"code: every refused code spends one of the user's failed attempts, and Auth0 locks MFA after 10 in an hour. "+
+		"Fix %s and apply again; if another machine used the same secret in the same 30-second step, just apply again.",
+		refused.Source, who, refused.Source)
+}
+
+// isInterrupted reports a request cancelled because terraform was asked to stop (Ctrl-C, a
+// stopped runner): not a failure of Auth0's, nor of the configuration.
+func isInterrupted(err error) bool {
+	return errors.Is(err, context.Canceled)
 }
 
 func isPendingLimit(err error) bool {

@@ -1,0 +1,139 @@
+//go:build unix
+
+package provider
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	pqtotp "github.com/pquerna/otp/totp"
+
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator"
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator/emutest"
+)
+
+// pipeline is a terraform working directory driven as a platform team's pipeline drives it:
+// the real CLI, a separate provider process, its own cache directory (a fresh runner).
+type pipeline struct {
+	t    *testing.T
+	tn   *emutest.Tenant
+	work string
+	env  []string
+}
+
+func newPipeline(t *testing.T, cfg emulator.Config) *pipeline {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	tn := emutest.Start(t, cfg)
+	work, env := e2eWorkspace(t)
+	p := &pipeline{t: t, tn: tn, work: work, env: env}
+	p.freshRunner()
+	return p
+}
+
+// freshRunner points the provider at a new, empty cache directory: nothing a previous run
+// left on "this machine" (used TOTP steps, the in-flight journal, locks) is there.
+func (p *pipeline) freshRunner() string {
+	dir := p.t.TempDir()
+	p.env = append(p.env, "AUTH0MFA_CACHE_DIR="+dir)
+	return dir
+}
+
+func (p *pipeline) providerBlock() string {
+	return requiredProviders + fmt.Sprintf("provider \"auth0mfa\" {\n  domain        = %q\n  base_url      = %q\n  client_id     = %q\n  client_secret = %q\n}\n",
+		emutest.Domain, p.tn.URL, emutest.ClientID, emutest.ClientSecret)
+}
+
+func (p *pipeline) write(hcl string) {
+	p.t.Helper()
+	if err := os.WriteFile(filepath.Join(p.work, "main.tf"), []byte(p.providerBlock()+hcl), 0o600); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+func (p *pipeline) command(args ...string) *exec.Cmd {
+	cmd := exec.Command(testCLI(), append(args[:1:1], append([]string{"-no-color"}, args[1:]...)...)...)
+	cmd.Dir, cmd.Env = p.work, p.env
+	return cmd
+}
+
+// run runs a terraform command and returns its combined output and error.
+func (p *pipeline) run(args ...string) (string, error) {
+	out, err := p.command(args...).CombinedOutput()
+	return string(out), err
+}
+
+// must runs a terraform command that has to succeed.
+func (p *pipeline) must(args ...string) string {
+	p.t.Helper()
+	out, err := p.run(args...)
+	if err != nil {
+		p.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+// suiteSignsIn is the end-to-end suite: a login that passes MFA with a code that an independent
+// RFC 6238 implementation (pquerna/otp, not the provider's internal/totp) computes from the
+// stored secret for the given time. It reports whether Auth0 accepted the code.
+func (p *pipeline) suiteSignsIn(username, password, secret string, at time.Time) bool {
+	p.t.Helper()
+	code, err := pqtotp.GenerateCode(secret, at)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return otpLogin(p.tn.URL, username, password, code) == 0
+}
+
+// TestAccPipeline_destroyRightAfterTheSuiteSignedIn is the pipeline every platform team runs:
+// apply, the suite signs in with the factor's secret (with the current and the previous step's
+// codes, so both codes Auth0 accepts now are spent), destroy in the same minute. The destroy
+// waits for the next step instead of blaming the secret, and says it waited.
+func TestAccPipeline_destroyRightAfterTheSuiteSignedIn(t *testing.T) {
+	p := newPipeline(t, emutest.Config())
+	p.write(fmt.Sprintf(`resource "auth0mfa_otp_authenticator" "bot" {
+  login = {
+    username = %q
+    password = %q
+  }
+}
+output "secret" {
+  value     = auth0mfa_otp_authenticator.bot.secret
+  sensitive = true
+}
+`, emutest.Username, emutest.Password))
+	p.must("apply", "-auto-approve", "-input=false")
+	secret := strings.TrimSpace(p.must("output", "-raw", "secret"))
+
+	// Start early in a step, so that the destroy below runs in the step the suite spent.
+	if left := 30 - time.Now().Unix()%30; left < 20 {
+		time.Sleep(time.Duration(left)*time.Second + 200*time.Millisecond)
+	}
+	now := time.Now()
+	if !p.suiteSignsIn(emutest.Username, emutest.Password, secret, now) {
+		t.Fatal("the suite could not sign in with the current step's code of the stored secret")
+	}
+	// The previous step's code may have confirmed the factor (then it is spent already).
+	p.suiteSignsIn(emutest.Username, emutest.Password, secret, now.Add(-30*time.Second))
+
+	out, err := p.run("destroy", "-auto-approve", "-input=false")
+	if err != nil {
+		t.Fatalf("destroy right after the suite signed in failed:\n%s", out)
+	}
+	if !strings.Contains(out, "Waited for a New TOTP Window") {
+		t.Fatalf("destroy did not say that it waited for a new TOTP step:\n%s", out)
+	}
+	if strings.Contains(out, "Fix the") {
+		t.Fatalf("destroy told the user to fix a secret only the provider holds:\n%s", out)
+	}
+	if list, _ := p.tn.Authenticators(emutest.Username); len(list) != 0 {
+		t.Fatalf("destroy left factors behind: %+v", list)
+	}
+}
