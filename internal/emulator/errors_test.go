@@ -1,10 +1,12 @@
 package emulator_test
 
 import (
+	"net/http"
 	"net/url"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator"
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator/emutest"
@@ -122,4 +124,34 @@ func sortedKeys(m map[string]any) []string {
 	}
 	sort.Strings(k)
 	return k
+}
+
+// Recorded (ruby-auth0 cassette should_fail_with_an_invalid_audience, a real tenant): the
+// password grant refuses an audience the tenant has no API for; the tenant's own APIs pass.
+func TestPasswordGrantRefusesAnUnknownAudience(t *testing.T) {
+	tn := emutest.Start(t, emutest.Config())
+	login := func(audience string) emutest.Response {
+		return tn.Do(t, "POST", "/oauth/token", emutest.ClientForm("grant_type", "password", "username", emutest.Username,
+			"password", emutest.Password, "audience", audience))
+	}
+	assertError(t, login("https://tenant-typo.example.com/mfa/"), 400, "invalid_request", "invalid audience specified for password grant exchange")
+	// The tenant's own APIs: tokens, or mfa_required under policy "always".
+	if r := login("https://" + emutest.Domain + "/api/v2/"); r.Status == 400 {
+		t.Fatalf("the Management API audience: %d %s", r.Status, r.Raw)
+	}
+	assertError(t, login(emutest.MFAAudience), 403, "mfa_required", "")
+}
+
+// Every answer is dated with the tenant's clock, as a real tenant's Date header is with its own.
+func TestAnswersAreDatedWithTheTenantClock(t *testing.T) {
+	tn := emutest.Start(t, emutest.Config())
+	tn.AdvanceClock(time.Hour)
+	r := tn.Do(t, "GET", "/.well-known/jwks.json", nil)
+	date, err := http.ParseTime(r.Header.Get("Date"))
+	if err != nil {
+		t.Fatalf("Date header %q: %v", r.Header.Get("Date"), err)
+	}
+	if d := time.Until(date); d < 59*time.Minute || d > 61*time.Minute {
+		t.Fatalf("Date is %v from now, want about an hour ahead", d)
+	}
 }

@@ -103,8 +103,14 @@ func (s *Server) passwordGrant(cl *client, grant string, p params, ip string) (*
 		// RUBY-REC: a real 403 with this exact body for a wrong password.
 		return nil, newAPIError(http.StatusForbidden, "invalid_grant", "Wrong email or password.")
 	}
-	s.loginSucceeded(u, ip)
 	audience, scope := p.get("audience"), p.get("scope")
+	if !s.isTenantAudience(audience) {
+		// Recorded (reference "recorded answers" row 5: ruby-auth0's cassette
+		// _login_with_resource_owner/should_fail_with_an_invalid_audience, a real tenant): an
+		// audience the tenant has no API for is refused, after the password was checked.
+		return nil, newAPIError(http.StatusBadRequest, "invalid_request", "invalid audience specified for password grant exchange")
+	}
+	s.loginSucceeded(u, ip)
 	// Reference §1 (open question resolved here): DOCS-V2 "Manage Authenticator Factors using
 	// MFA API" says that for a user "not enrolled with any authentication factors, or ... only
 	// enrolled with the email factor, the MFA token is minted and the user not issued a
@@ -126,6 +132,16 @@ func (s *Server) passwordGrant(cl *client, grant string, p params, ip string) (*
 		return nil, e
 	}
 	return s.issueTokens(u, cl.cfg.ClientID, audience, scope, "")
+}
+
+// isTenantAudience reports an audience the tenant has an API for: none given (the tenant's
+// default), the MFA API, the Management API, or /userinfo. The emulator models no custom APIs.
+func (s *Server) isTenantAudience(audience string) bool {
+	switch audience {
+	case "", s.mfaAudience(), s.managementAudience(), s.issuer() + "userinfo":
+		return true
+	}
+	return false
 }
 
 func (s *Server) findUser(connection, username string) *user {

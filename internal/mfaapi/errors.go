@@ -175,3 +175,11 @@ func IsFactorDisabled(err error) bool {
 	e := asError(err)
 	return e != nil && e.Endpoint == endpointAssociate && strings.Contains(e.Description, "not enabled")
 }
+
+// IsInvalidAudience reports the password grant refusing an audience the tenant has no API for
+// (recorded: 400 invalid_request "invalid audience specified for password grant exchange").
+// The provider derives the MFA audience from the domain, so this means a mistyped domain.
+func IsInvalidAudience(err error) bool {
+	e := asError(err)
+	return e != nil && e.Code == "invalid_request" && strings.Contains(e.Description, "invalid audience")
+}

@@ -134,6 +134,9 @@ func (s *Session) mfaToken(ctx context.Context) (string, error) {
 	if IsWrongCredentials(err) || IsBruteForceBlocked(err) {
 		s.st.refused, s.st.refusedHash = err, hash
 	}
+	if IsInvalidAudience(err) {
+		return "", fmt.Errorf("audience %s: %w", s.c.MFAAudience(), err)
+	}
 	if err == nil {
 		s.keepAccess(tokens)
 		return "", nil

@@ -79,6 +79,11 @@ func addAPIError(diags *diag.Diagnostics, operation string, login mfaapi.Login, 
 	case errors.Is(err, mfaapi.ErrNoWayToPassMFA):
 		hint = fmt.Sprintf("The %s already has an active MFA factor, so Auth0 requires MFA first. Set login.otp_secret to "+
 			"the secret of one of the user's OTP factors (for example auth0mfa_otp_authenticator.<name>.secret).", who)
+	case mfaapi.IsInvalidAudience(err):
+		hint = "Auth0 has no API for the audience the provider asked for, https://<domain>/mfa/, which is derived from " +
+			"domain: domain is probably mistyped. Check domain (or " + envDomain + ", " + envDomainShared + "): it must be " +
+			"the tenant's own Auth0 domain (such as example.eu.auth0.com), also when base_url points at a custom domain " +
+			"or at the emulator, whose tenant file names its domain."
 	case mfaapi.IsWrongCredentials(err):
 		hint = fmt.Sprintf("Auth0 rejected the username or password of %s. Check login.username, login.password and "+
 			"login.realm; Auth0 gives the same answer for an unknown user and a wrong password.", who)

@@ -48,6 +48,8 @@ func TestAccErrorsUsersMeet(t *testing.T) {
 		{"client without the MFA grant", provider(func(e *accEnv) { e.clientID, e.secret = "password-only", "password-only-secret" }) + resourceFor(emutest.Username, emutest.Password),
 			`(?s)Advanced Settings > Grant Types and enable Password\s+and MFA.*removes such\s+leftovers`, true},
 		{"wrong client secret", provider(func(e *accEnv) { e.secret = "wrong-client-secret" }) + resourceFor(emutest.Username, emutest.Password), `rejected the application's credentials`, false},
+		{"mistyped domain", provider(func(e *accEnv) { e.domain = "tenant-typo.example.com" }) + resourceFor(emutest.Username, emutest.Password),
+			`(?s)Check\s+domain.*https://tenant-typo.example.com/mfa/`, false},
 		{"unreachable base URL", provider(func(e *accEnv) { e.baseURL = "http://127.0.0.1:1" }) + resourceFor(emutest.Username, emutest.Password), `got no answer from Auth0`, false},
 		{"http to a non-loopback host", provider(func(e *accEnv) { e.baseURL = "http://tenant.example.com" }) + resourceFor(emutest.Username, emutest.Password), `not loopback`, false},
 		{"user at the pending-enrollment limit", provider(nil) + resourceFor("limit@example.com", "pw-limit-1"), `limit of unconfirmed\s+enrollments`, false},
