@@ -20,10 +20,11 @@ import (
 // pipeline is a terraform working directory driven as a platform team's pipeline drives it:
 // the real CLI, a separate provider process, its own cache directory (a fresh runner).
 type pipeline struct {
-	t    *testing.T
-	tn   *emutest.Tenant
-	work string
-	env  []string
+	t     *testing.T
+	tn    *emutest.Tenant
+	work  string
+	env   []string
+	cache string // AUTH0MFA_CACHE_DIR of the current runner
 }
 
 func newPipeline(t *testing.T, cfg emulator.Config) *pipeline {
@@ -41,9 +42,9 @@ func newPipeline(t *testing.T, cfg emulator.Config) *pipeline {
 // freshRunner points the provider at a new, empty cache directory: nothing a previous run
 // left on "this machine" (used TOTP steps, the in-flight journal, locks) is there.
 func (p *pipeline) freshRunner() string {
-	dir := p.t.TempDir()
-	p.env = append(p.env, "AUTH0MFA_CACHE_DIR="+dir)
-	return dir
+	p.cache = p.t.TempDir()
+	p.env = append(p.env, "AUTH0MFA_CACHE_DIR="+p.cache)
+	return p.cache
 }
 
 func (p *pipeline) providerBlock() string {
@@ -109,7 +110,20 @@ output "secret" {
   sensitive = true
 }
 `, emutest.Username, emutest.Password))
+	// A long-lived runner: an afternoon's leftovers that can no longer matter.
+	old := filepath.Join(p.cache, "totp-steps", "0123456789abcdef0123456789abcdef.json")
+	if err := os.MkdirAll(filepath.Dir(old), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(old, []byte("[1]"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	yesterday := time.Now().Add(-24 * time.Hour)
+	_ = os.Chtimes(old, yesterday, yesterday)
 	p.must("apply", "-auto-approve", "-input=false")
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Errorf("the provider left a day-old used-steps record in the cache directory: %v", err)
+	}
 	secret := strings.TrimSpace(p.must("output", "-raw", "secret"))
 
 	// Start early in a step, so that the destroy below runs in the step the suite spent.

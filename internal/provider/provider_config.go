@@ -173,6 +173,9 @@ func buildClient(ctx context.Context, cfg providerModel, version, tfVersion stri
 		diags.AddError("Invalid Provider Configuration", err.Error())
 		return nil
 	}
+	if swept := mfaapi.SweepCache(totp.CacheDir(), time.Now()); swept != (mfaapi.SweepResult{}) {
+		tflog.Debug(ctx, "removed stale files from the cache directory", map[string]any{"steps": swept.Steps, "locks": swept.Locks})
+	}
 	tflog.Debug(ctx, "auth0mfa provider configured", map[string]any{"domain": domain, "client_id": clientID,
 		"base_url": baseURL, "private_key_jwt": keyPEM != ""})
 	return client
