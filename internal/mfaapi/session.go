@@ -332,7 +332,35 @@ func (s *Session) passMFA(ctx context.Context, mfaToken string, up StepUp) (*Tok
 		}
 		return t, err
 	}
-	return nil, ErrNoWayToPassMFA
+	return nil, &NoWayToPassMFAError{Factors: activeFactors(s.st.known)}
+}
+
+// NoWayToPassMFAError is ErrNoWayToPassMFA with the user's active factors as this process last
+// listed them, so that the error can name what could pass MFA.
+type NoWayToPassMFAError struct{ Factors []Authenticator }
+
+func (e *NoWayToPassMFAError) Error() string {
+	ids := make([]string, 0, len(e.Factors))
+	for _, a := range e.Factors {
+		ids = append(ids, a.ID)
+	}
+	if len(ids) == 0 {
+		return "Auth0 requires MFA and no way to pass it was given"
+	}
+	return "Auth0 requires MFA and no way to pass it was given (the user's active factors: " + strings.Join(ids, ", ") + ")"
+}
+
+// Is makes errors.Is(err, ErrNoWayToPassMFA) hold.
+func (e *NoWayToPassMFAError) Is(target error) bool { return target == ErrNoWayToPassMFA }
+
+func activeFactors(list []Authenticator) []Authenticator {
+	var out []Authenticator
+	for _, a := range list {
+		if a.Active {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // labelledSecret is a step-up secret with the name errors give it. held marks a secret only the

@@ -29,6 +29,14 @@ type authenticatorCommon struct {
 	active          *types.Bool
 	timeouts        timeouts.Value
 	newRecoveryCode types.String
+	// holdsRecoveryCode: this resource's state holds a recovery code of the user.
+	holdsRecoveryCode bool
+}
+
+// holdsRecoveryCode reports whether a resource's state holds a recovery code of the user.
+func holdsRecoveryCode(codes types.List, newCode types.String) bool {
+	return (!codes.IsNull() && !codes.IsUnknown() && len(codes.Elements()) > 0) ||
+		(!newCode.IsNull() && !newCode.IsUnknown() && newCode.ValueString() != "")
 }
 
 // newRecoveryCodeAttribute is new_recovery_code of both authenticator resources: where
@@ -76,7 +84,7 @@ func readResource[M any, P authenticatorResourceModel[M]](ctx context.Context, d
 	c := P(&state).common()
 	// Before any return below, also the removal of a factor gone at Auth0 (identity.go).
 	setIdentity(ctx, resp.Identity, c.login, c.id, &resp.Diagnostics)
-	readAuthenticator(ctx, data.client, c.login, c.id, c.active, resp)
+	readAuthenticator(ctx, data.client, c, resp)
 	if resp.Diagnostics.HasError() || resp.State.Raw.IsNull() {
 		return
 	}
@@ -190,7 +198,8 @@ func configureData(raw any, diags *diag.Diagnostics) *providerData {
 // readAuthenticator refreshes an authenticator: gone or inactive removes it from state with a
 // warning, so the next plan recreates it. A rejected password keeps the state as it is: the
 // password was probably rotated, and the configuration's new one is stored by the next apply.
-func readAuthenticator(ctx context.Context, client *mfaapi.Client, login *loginModel, id string, active *types.Bool, resp *resource.ReadResponse) {
+func readAuthenticator(ctx context.Context, client *mfaapi.Client, c authenticatorCommon, resp *resource.ReadResponse) {
+	login, id, active := c.login, c.id, c.active
 	if !login.hasPassword() {
 		// Just imported: the password arrives with the configuration; the next plan verifies.
 		tflog.Debug(ctx, "skipping refresh: no password in state yet", map[string]any{"authenticator_id": id})
@@ -213,9 +222,16 @@ func readAuthenticator(ctx context.Context, client *mfaapi.Client, login *loginM
 			return
 		}
 	}
-	resp.Diagnostics.AddWarning("Authenticator No Longer Active",
-		fmt.Sprintf("Auth0 no longer lists %s as an active factor of user %q (it was deleted or reset outside "+
-			"Terraform). It is removed from state, and the next apply enrolls a new one.", id, login.Username.ValueString()))
+	detail := fmt.Sprintf("Auth0 no longer lists %s as an active factor of user %q (it was deleted or reset outside "+
+		"Terraform). It is removed from state, and the next apply enrolls a new one.", id, login.Username.ValueString())
+	if c.holdsRecoveryCode {
+		// Never let a secret leave state unannounced: say where it is and how to use it.
+		detail += " The user's recovery code, which this resource's state held (recovery_codes or new_recovery_code), " +
+			"leaves state with it. It still works while the user has another factor: find it in the state before this " +
+			"refresh (terraform.tfstate.backup, or the previous state version of your backend) and set it as " +
+			"login.recovery_code, so that the next apply can pass MFA with it."
+	}
+	resp.Diagnostics.AddWarning("Authenticator No Longer Active", detail)
 	resp.State.RemoveResource(ctx)
 }
 

@@ -77,8 +77,11 @@ func addAPIError(diags *diag.Diagnostics, operation string, login mfaapi.Login, 
 		hint = "Auth0 refused the code the binding_code_command printed: check that it reads the newest message " +
 			"sent to this factor's destination (at or after AUTH0MFA_SENT_AT)."
 	case errors.Is(err, mfaapi.ErrNoWayToPassMFA):
-		hint = fmt.Sprintf("The %s already has an active MFA factor, so Auth0 requires MFA first. Set login.otp_secret to "+
-			"the secret of one of the user's OTP factors (for example auth0mfa_otp_authenticator.<name>.secret).", who)
+		var noWay *mfaapi.NoWayToPassMFAError
+		_ = errors.As(err, &noWay)
+		// The hint names the factors; the error's own text would only repeat it.
+		diags.AddError(operation, noWayToPassMFAHint(noWay, who))
+		return
 	case mfaapi.IsInvalidAudience(err):
 		hint = "Auth0 has no API for the audience the provider asked for, https://<domain>/mfa/, which is derived from " +
 			"domain: domain is probably mistyped. Check domain (or " + envDomain + ", " + envDomainShared + "): it must be " +
@@ -146,6 +149,56 @@ func codeRefusedHint(refused *mfaapi.CodeRefusedError, who string) string {
 		"code: every refused code spends one of the user's failed attempts, and Auth0 locks MFA after 10 in an hour. "+
 		"Fix %s and apply again; if another machine used the same secret in the same 30-second step, just apply again.",
 		refused.Source, who, refused.Source)
+}
+
+// noWayToPassMFAHint says what can pass MFA for the user, factor by factor, and the ways out.
+func noWayToPassMFAHint(e *mfaapi.NoWayToPassMFAError, who string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "The %s has an active MFA factor, so Auth0 requires MFA first, and nothing this resource was "+
+		"given can pass it.", who)
+	var factors []mfaapi.Authenticator
+	if e != nil {
+		factors = e.Factors
+	}
+	if len(factors) > 0 {
+		b.WriteString(" What can pass MFA for this user now:")
+	}
+	for _, a := range factors {
+		switch {
+		case a.AuthenticatorType == "otp":
+			fmt.Fprintf(&b, "\n- %s (OTP): set login.otp_secret to its secret (the secret attribute of the "+
+				"auth0mfa_otp_authenticator that manages it, or the secret you imported it with).", a.ID)
+		case a.AuthenticatorType == "recovery-code":
+			b.WriteString("\n- the user's recovery code: set login.recovery_code (the recovery_codes of the resource that " +
+				"enrolled the user's first factor, or its new_recovery_code; it is used last, and rotates).")
+		case a.OOBChannel == "email":
+			// An email factor never satisfies Auth0's MFA requirement for enrollment changes.
+		default:
+			fmt.Fprintf(&b, "\n- %s (%s%s): passes MFA only for the auth0mfa_oob_authenticator that manages it, "+
+				"through its binding_code_command.", a.ID, firstNonEmptyString(a.OOBChannel, a.AuthenticatorType), nameSuffix(a.Name))
+		}
+	}
+	b.WriteString("\nIf none of these is at hand (for example the factors were left by a killed run), remove the user's " +
+		"factors with the auth0mfa_reset_authenticators action (it needs the provider's management application with " +
+		"delete:guardian_enrollments) or in the Auth0 Dashboard (User Management > Users > the user > Multi-factor " +
+		"Authentication), then apply again.")
+	return b.String()
+}
+
+func nameSuffix(name string) string {
+	if name == "" {
+		return ""
+	}
+	return " " + name
+}
+
+func firstNonEmptyString(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // isInterrupted reports a request cancelled because terraform was asked to stop (Ctrl-C, a

@@ -335,5 +335,6 @@ func stringListOrEmpty(vals []string) types.List {
 }
 
 func (m *oobAuthenticatorModel) common() authenticatorCommon {
-	return authenticatorCommon{login: m.Login, id: m.ID.ValueString(), active: &m.Active, timeouts: m.Timeouts, newRecoveryCode: m.NewRecovery}
+	return authenticatorCommon{login: m.Login, id: m.ID.ValueString(), active: &m.Active, timeouts: m.Timeouts, newRecoveryCode: m.NewRecovery,
+		holdsRecoveryCode: holdsRecoveryCode(m.RecoveryCodes, m.NewRecovery)}
 }

@@ -152,5 +152,6 @@ func (r *otpAuthenticatorResource) ImportState(ctx context.Context, req resource
 }
 
 func (m *otpAuthenticatorModel) common() authenticatorCommon {
-	return authenticatorCommon{login: m.Login, id: m.ID.ValueString(), active: &m.Active, timeouts: m.Timeouts, newRecoveryCode: m.NewRecovery}
+	return authenticatorCommon{login: m.Login, id: m.ID.ValueString(), active: &m.Active, timeouts: m.Timeouts, newRecoveryCode: m.NewRecovery,
+		holdsRecoveryCode: holdsRecoveryCode(m.RecoveryCodes, m.NewRecovery)}
 }

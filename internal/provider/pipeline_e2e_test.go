@@ -15,6 +15,7 @@ import (
 
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator"
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator/emutest"
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
 )
 
 // pipeline is a terraform working directory driven as a platform team's pipeline drives it:
@@ -149,5 +150,66 @@ output "secret" {
 	}
 	if list, _ := p.tn.Authenticators(emutest.Username); len(list) != 0 {
 		t.Fatalf("destroy left factors behind: %+v", list)
+	}
+}
+
+// outsideDelete deletes a factor as the Auth0 Dashboard would (outside Terraform), passing MFA
+// with the given OTP secret.
+func (p *pipeline) outsideDelete(username, password, id, secret string) {
+	p.t.Helper()
+	env := &accEnv{tenant: p.tn, domain: emutest.Domain, baseURL: p.tn.URL, clientID: emutest.ClientID, secret: emutest.ClientSecret}
+	s := env.client(p.t).Session(mfaapi.Login{Username: username, Password: password})
+	if err := s.Delete(testCtx(p.t), id, mfaapi.StepUp{OTPSecrets: []string{secret}}); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// TestAccPipeline_driftOnAUserWithTwoFactors: the user's OTP factor is deleted outside
+// Terraform while its SMS factor stays. The apply that re-enrolls cannot pass MFA with what it
+// was given; its error names what can (the SMS factor, the recovery code) and the way out,
+// once.
+func TestAccPipeline_driftOnAUserWithTwoFactors(t *testing.T) {
+	p := newPipeline(t, emutest.Config())
+	p.write(fmt.Sprintf(`resource "auth0mfa_otp_authenticator" "bot" {
+  login = {
+    username = %[1]q
+    password = %[2]q
+  }
+}
+resource "auth0mfa_oob_authenticator" "sms" {
+  login = {
+    username   = %[1]q
+    password   = %[2]q
+    otp_secret = auth0mfa_otp_authenticator.bot.secret
+  }
+  channel              = "sms"
+  phone_number         = "+15551239876"
+  binding_code_command = %[3]s
+}
+output "otp" {
+  value     = "${auth0mfa_otp_authenticator.bot.id} ${auth0mfa_otp_authenticator.bot.secret}"
+  sensitive = true
+}
+output "sms" {
+  value = auth0mfa_oob_authenticator.sms.id
+}
+`, emutest.Username, emutest.Password, hclList(emulatorBin, "code", "--url", p.tn.URL)))
+	p.must("apply", "-auto-approve", "-input=false")
+	otpID, secret, _ := strings.Cut(strings.TrimSpace(p.must("output", "-raw", "otp")), " ")
+	smsID := strings.TrimSpace(p.must("output", "-raw", "sms"))
+	p.outsideDelete(emutest.Username, emutest.Password, otpID, secret)
+
+	out, err := p.run("apply", "-auto-approve", "-input=false")
+	if err == nil {
+		t.Fatalf("the apply re-enrolled without passing MFA:\n%s", out)
+	}
+	flat := strings.Join(strings.Fields(out), " ") // terraform wraps diagnostics
+	for _, want := range []string{"Authenticator No Longer Active", "What can pass MFA for this user now", smsID, "login.recovery_code", "auth0mfa_reset_authenticators", "recovery code, which this resource's state held"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the output does not say %q:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(strings.ToLower(flat), "has an active mfa factor"); n != 1 {
+		t.Errorf("the reason is printed %d times, want once:\n%s", n, out)
 	}
 }
