@@ -49,21 +49,3 @@ func (c *Client) OOBStepUp(authenticatorID string, fetch BindingCodeFetcher) fun
 		return c.completeOOB(ctx, mfaToken, ch.OOBCode, ch.BindingMethod, sentAt, fetch)
 	}
 }
-
-// OOBStepUpMatching passes MFA with an active out-of-band authenticator chosen by match (for
-// example one with the same channel and masked destination as the factor being enrolled).
-// It lists the user's authenticators with the mfa_token to find it.
-func (c *Client) OOBStepUpMatching(match func(Authenticator) bool, fetch BindingCodeFetcher) func(ctx context.Context, mfaToken string) (*Tokens, error) {
-	return func(ctx context.Context, mfaToken string) (*Tokens, error) {
-		list, err := c.ListAuthenticators(ctx, mfaToken)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range list {
-			if a.Active && a.AuthenticatorType == "oob" && match(a) {
-				return c.OOBStepUp(a.ID, fetch)(ctx, mfaToken)
-			}
-		}
-		return nil, ErrNoWayToPassMFA
-	}
-}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -31,6 +32,22 @@ type authenticatorCommon struct {
 	newRecoveryCode types.String
 	// holdsRecoveryCode: this resource's state holds a recovery code of the user.
 	holdsRecoveryCode bool
+	// name and companionIDs are the OOB resource's attributes that Auth0's listing tells
+	// (nil for the OTP resource); an import leaves them null until a listing fills them.
+	name         *types.String
+	companionIDs *types.List
+}
+
+// fillFromListing sets what the listing tells about a when state does not know it yet (after
+// an import): the masked name and the sms/voice twin.
+func (c authenticatorCommon) fillFromListing(a mfaapi.Authenticator, list []mfaapi.Authenticator) {
+	// "" and [] are the import's placeholders (ImportState); Auth0 never names a factor "".
+	if c.name != nil && (c.name.IsNull() || c.name.IsUnknown() || c.name.ValueString() == "") {
+		*c.name = optionalString(a.Name)
+	}
+	if c.companionIDs != nil && (c.companionIDs.IsNull() || c.companionIDs.IsUnknown() || len(c.companionIDs.Elements()) == 0) {
+		*c.companionIDs = stringListOrEmpty(mfaapi.TwinIDs(list, a.ID))
+	}
 }
 
 // holdsRecoveryCode reports whether a resource's state holds a recovery code of the user.
@@ -108,7 +125,7 @@ func updateResource[M any, P authenticatorResourceModel[M]](ctx context.Context,
 	setIdentity(ctx, resp.Identity, sc.login, sc.id, &resp.Diagnostics)
 	newPassword := pc.login.hasPassword() && (!sc.login.hasPassword() || !pc.login.Password.Equal(sc.login.Password))
 	if data != nil && newPassword {
-		loginWorks, found := verifyLogin(ctx, data.client, pc.login, pc.id, &resp.Diagnostics)
+		loginWorks, found := verifyLogin(ctx, data.client, pc, &resp.Diagnostics)
 		if !loginWorks {
 			return
 		}
@@ -124,12 +141,21 @@ func updateResource[M any, P authenticatorResourceModel[M]](ctx context.Context,
 	if pc.active.IsUnknown() {
 		*pc.active = *sc.active
 	}
+	// Whatever no listing filled stays as state had it (null after an import).
+	if pc.name != nil && pc.name.IsUnknown() {
+		*pc.name = *sc.name
+	}
+	if pc.companionIDs != nil && pc.companionIDs.IsUnknown() {
+		*pc.companionIDs = *sc.companionIDs
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// verifyLogin logs in with login and lists the user's factors: it reports whether the login
-// works and whether id is an active factor, adding the error that explains either.
-func verifyLogin(ctx context.Context, client *mfaapi.Client, login *loginModel, id string, diags *diag.Diagnostics) (loginWorks, found bool) {
+// verifyLogin logs in with c's login and lists the user's factors: it reports whether the
+// login works and whether c's id is an active factor (filling what the listing tells), adding
+// the error that explains either.
+func verifyLogin(ctx context.Context, client *mfaapi.Client, c authenticatorCommon, diags *diag.Diagnostics) (loginWorks, found bool) {
+	login, id := c.login, c.id
 	list, err := client.Session(login.api()).List(ctx)
 	if err != nil {
 		addAPIError(diags, "Could Not Verify the New Login", login.api(), err)
@@ -137,6 +163,7 @@ func verifyLogin(ctx context.Context, client *mfaapi.Client, login *loginModel, 
 	}
 	for _, a := range list {
 		if a.ID == id && a.Active {
+			c.fillFromListing(a, list)
 			return true, true
 		}
 	}
@@ -219,6 +246,7 @@ func readAuthenticator(ctx context.Context, client *mfaapi.Client, c authenticat
 	for _, a := range list {
 		if a.ID == id && a.Active {
 			*active = types.BoolValue(true)
+			c.fillFromListing(a, list)
 			return
 		}
 	}
@@ -246,7 +274,13 @@ func deleteAuthenticator(ctx context.Context, client *mfaapi.Client, login *logi
 	}
 	session := client.Session(login.api())
 	if err := session.Delete(ctx, id, up); err != nil {
-		addAPIError(diags, "Could Not Delete the Authenticator", login.api(), err)
+		var notes []string
+		if errors.Is(err, mfaapi.ErrNoWayToPassMFA) {
+			notes = append(notes, "Destroy passes MFA with what state holds, not with the configuration: a login.otp_secret "+
+				"or login.recovery_code added to the configuration since the last apply is not in state yet (an imported "+
+				"OTP factor holds no secret of its own). Run terraform apply once to store it, then destroy.")
+		}
+		addAPIError(diags, "Could Not Delete the Authenticator", login.api(), err, notes...)
 	}
 	warnTOTPWait(diags, session.Waited())
 }

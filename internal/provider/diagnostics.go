@@ -16,7 +16,7 @@ import (
 // addAPIError turns a client error into a diagnostic that reads like a support ticket: what
 // failed, what to do, and Auth0's own answer. Client errors never hold secrets, so the
 // original text is passed through.
-func addAPIError(diags *diag.Diagnostics, operation string, login mfaapi.Login, err error) {
+func addAPIError(diags *diag.Diagnostics, operation string, login mfaapi.Login, err error, notes ...string) {
 	who := fmt.Sprintf("user %q", login.Username)
 	if login.Realm != "" {
 		who += fmt.Sprintf(" (connection %q)", login.Realm)
@@ -80,7 +80,7 @@ func addAPIError(diags *diag.Diagnostics, operation string, login mfaapi.Login, 
 		var noWay *mfaapi.NoWayToPassMFAError
 		_ = errors.As(err, &noWay)
 		// The hint names the factors; the error's own text would only repeat it.
-		diags.AddError(operation, noWayToPassMFAHint(noWay, who))
+		diags.AddError(operation, strings.Join(append([]string{noWayToPassMFAHint(noWay, who)}, notes...), "\n\n"))
 		return
 	case mfaapi.IsInvalidAudience(err):
 		hint = "Auth0 has no API for the audience the provider asked for, https://<domain>/mfa/, which is derived from " +
@@ -118,7 +118,7 @@ func addAPIError(diags *diag.Diagnostics, operation string, login mfaapi.Login, 
 			"because the user has no active factor to pass MFA with. The provider removes such leftovers right after " +
 			"the user's next successful enrollment."
 	}
-	diags.AddError(operation, hint+"\n\n"+err.Error())
+	diags.AddError(operation, strings.Join(append([]string{hint, err.Error()}, notes...), "\n\n"))
 }
 
 // codeRefusedHint explains a refused TOTP code by what is likeliest: a tenant clock that differs

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -114,8 +116,10 @@ func (r *oobAuthenticatorResource) Schema(ctx context.Context, _ resource.Schema
 					"or prints nothing is retried with backoff until the create timeout. Changing it updates state only.",
 				Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(notBlank())},
 			},
-			"name": schema.StringAttribute{Computed: true, PlanModifiers: keep,
-				Description: "Auth0's masked destination (`XXXXXXXX4567`, `chuc****@exam*******`) or the push device's name."},
+			"name": schema.StringAttribute{Computed: true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), listedAfterImport{}},
+				Description: "Auth0's masked destination (`XXXXXXXX4567`, `chuc****@exam*******`) or the push device's name. " +
+					"After an import it is empty (`\"\"`) until the first apply, which lists it (an import has no password to list with)."},
 			"active": schema.BoolAttribute{Computed: true, PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseNonNullStateForUnknown()},
 				Description: "Whether Auth0 lists the factor as confirmed. A factor found inactive or gone is removed from state."},
 			"recovery_codes": schema.ListAttribute{
@@ -126,9 +130,11 @@ func (r *oobAuthenticatorResource) Schema(ctx context.Context, _ resource.Schema
 			"new_recovery_code": newRecoveryCodeAttribute(),
 			"companion_ids": schema.ListAttribute{
 				Computed: true, ElementType: types.StringType,
-				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown(), listedAfterImport{}},
 				Description: "Authenticators Auth0 created with this one and deletes with it: the `voice|…` twin of an " +
-					"`sms|…` (and the reverse), the `totp|…` enrolled with a push. Do not manage them with another resource.",
+					"`sms|…` (and the reverse), the `totp|…` enrolled with a push. Do not manage them with another resource. After an " +
+					"import it is empty until the first apply, which fills in the sms/voice twin from Auth0's list (a push factor's " +
+					"`totp|…` companion cannot be told from the list, so it stays empty).",
 			},
 			"barcode_uri": schema.StringAttribute{Computed: true, Sensitive: true, PlanModifiers: keep,
 				Description: "For push: the enrollment URI the Guardian app scans. Null for other channels."},
@@ -247,19 +253,17 @@ func (r *oobAuthenticatorResource) Create(ctx context.Context, req resource.Crea
 	assoc := mfaapi.AssociateRequest{AuthenticatorTypes: []string{"oob"}, OOBChannels: []string{channel},
 		PhoneNumber: plan.PhoneNumber.ValueString(), Email: plan.Email.ValueString()}
 	fetch := r.fetcher(ctx, &plan)
-	// Without login.otp_secret, MFA can be passed with an active factor of the same channel and
-	// destination (re-enrolling the same phone), through this resource's own command.
-	dest := plan.destination()
-	up := mfaapi.StepUp{}
-	if dest != "" && fetch != nil {
-		up.OOB = r.data.client.OOBStepUpMatching(func(a mfaapi.Authenticator) bool {
-			return a.OOBChannel == channel && mfaapi.MatchesMasked(a.Name, dest)
-		}, fetch)
-	}
-	var replacement string
-	up = recoveryStepUp(up, plan.Login, types.StringNull(), &replacement)
 	login := plan.Login.api()
 	session := r.data.client.Session(login)
+	// The enrollment lists first anyway; this listing is the one it reuses (Snapshot).
+	if list, err := session.Snapshot(ctx); err == nil {
+		if dup := activeForDestination(list, channel, plan.destination()); dup != nil {
+			refuseDuplicateDestination(&resp.Diagnostics, plan.Login, channel, dup)
+			return
+		}
+	}
+	var replacement string
+	up := recoveryStepUp(mfaapi.StepUp{}, plan.Login, types.StringNull(), &replacement)
 	e, err := session.EnrollOOB(ctx, assoc, fetch, up)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Could Not Enroll the "+channelTitle(channel)+" Authenticator", login, err)
@@ -276,6 +280,40 @@ func (r *oobAuthenticatorResource) Create(ctx context.Context, req resource.Crea
 	plan.Name = optionalString(e.Name)
 	plan.NewRecovery = optionalString(replacement)
 	saveEnrollment(reqCtx, resp, session, e, &plan, plan.Login)
+}
+
+// activeForDestination finds the user's active factor of channel (or its sms/voice twin) whose
+// masked name could stand for dest.
+func activeForDestination(list []mfaapi.Authenticator, channel, dest string) *mfaapi.Authenticator {
+	if dest == "" {
+		return nil
+	}
+	for i, a := range list {
+		sameKind := a.OOBChannel == channel || (isPhoneChannel(a.OOBChannel) && isPhoneChannel(channel))
+		if a.Active && a.AuthenticatorType == "oob" && sameKind && mfaapi.MatchesMasked(a.Name, dest) {
+			return &list[i]
+		}
+	}
+	return nil
+}
+
+func isPhoneChannel(c string) bool { return c == "sms" || c == "voice" }
+
+// refuseDuplicateDestination stops an enrollment that would give the user a second factor for
+// a destination it has one for already (typically left by a failed import or a killed run):
+// the second factor would be unmanaged, and the first one would never be cleaned up.
+func refuseDuplicateDestination(diags *diag.Diagnostics, login *loginModel, channel string, dup *mfaapi.Authenticator) {
+	importID := login.Username.ValueString() + ":" + dup.ID
+	if realm := login.Realm.ValueString(); realm != "" {
+		importID = realm + "/" + importID
+	}
+	diags.AddAttributeError(path.Root("channel"), "Destination Already Has an Active Factor",
+		fmt.Sprintf("User %q already has an active %s factor %s for this destination (Auth0 shows it as %s). Nothing "+
+			"was sent to Auth0: enrolling another one would leave two factors for one destination, one of them managed "+
+			"by nobody. Adopt the existing one: terraform import <this resource's address> '%s' (or an import block "+
+			"with that id), then apply. Or delete it first (Auth0 Dashboard > User Management > Users > the user > "+
+			"Multi-factor Authentication, or the auth0mfa_reset_authenticators action) and apply again.",
+			login.Username.ValueString(), channelTitle(dup.OOBChannel), dup.ID, dup.Name, importID))
 }
 
 func channelTitle(channel string) string {
@@ -324,6 +362,11 @@ func (r *oobAuthenticatorResource) ImportState(ctx context.Context, req resource
 		channel = channelPush
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("channel"), channel)...)
+	// Known but empty until the first apply lists them (listedAfterImport): an import has no
+	// password to list with, and a null would fail every string template that uses them
+	// ("Cannot include a null value"), failing the import itself.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), "")...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("companion_ids"), []string{})...)
 }
 
 func stringListOrEmpty(vals []string) types.List {
@@ -336,5 +379,5 @@ func stringListOrEmpty(vals []string) types.List {
 
 func (m *oobAuthenticatorModel) common() authenticatorCommon {
 	return authenticatorCommon{login: m.Login, id: m.ID.ValueString(), active: &m.Active, timeouts: m.Timeouts, newRecoveryCode: m.NewRecovery,
-		holdsRecoveryCode: holdsRecoveryCode(m.RecoveryCodes, m.NewRecovery)}
+		holdsRecoveryCode: holdsRecoveryCode(m.RecoveryCodes, m.NewRecovery), name: &m.Name, companionIDs: &m.CompanionIDs}
 }

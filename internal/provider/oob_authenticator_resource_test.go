@@ -319,6 +319,16 @@ func TestAccOOBAuthenticator_twinManagedSeparatelyIsDrift(t *testing.T) {
 				Config: env.providerBlock() + variable + importVoice + block("sms", "sms") + block("voice", "voice"), ConfigVariables: vars,
 				ConfigStateChecks: []statecheck.StateCheck{
 					checkActiveAtTenant(env, "auth0mfa_oob_authenticator.voice", env.username, env.password),
+					// What an import cannot know, the first listing fills: an output may use them.
+					statecheck.ExpectKnownValue("auth0mfa_oob_authenticator.voice", at("name"), knownvalue.StringExact("XXXXXXXX0601")),
+					statecheck.ExpectKnownValue("auth0mfa_oob_authenticator.voice", at("companion_ids"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringFunc(func(v string) error {
+							if v != smsID {
+								return fmt.Errorf("companion %q, want the sms twin %q", v, smsID)
+							}
+							return nil
+						}),
+					})),
 				},
 			},
 			{

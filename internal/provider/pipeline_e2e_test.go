@@ -61,7 +61,11 @@ func (p *pipeline) write(hcl string) {
 }
 
 func (p *pipeline) command(args ...string) *exec.Cmd {
-	cmd := exec.Command(testCLI(), append(args[:1:1], append([]string{"-no-color"}, args[1:]...)...)...)
+	verb := 1 // -no-color goes after the (sub)command: "apply -no-color", "state rm -no-color"
+	if args[0] == "state" {
+		verb = 2
+	}
+	cmd := exec.Command(testCLI(), append(args[:verb:verb], append([]string{"-no-color"}, args[verb:]...)...)...)
 	cmd.Dir, cmd.Env = p.work, p.env
 	return cmd
 }
@@ -211,5 +215,60 @@ output "sms" {
 	}
 	if n := strings.Count(strings.ToLower(flat), "has an active mfa factor"); n != 1 {
 		t.Errorf("the reason is printed %d times, want once:\n%s", n, out)
+	}
+}
+
+// TestAccPipeline_unmanagedFactorIsAdoptedNotDuplicated: an SMS factor that state lost (an
+// unnoticed failed import, a state rm) is not enrolled a second time for the same phone: the
+// apply refuses before Auth0 is asked and names the import that adopts it; after that import
+// the first apply fills what the import could not know, and destroy leaves nothing.
+func TestAccPipeline_unmanagedFactorIsAdoptedNotDuplicated(t *testing.T) {
+	p := newPipeline(t, emutest.Config())
+	p.write(fmt.Sprintf(`resource "auth0mfa_otp_authenticator" "bot" {
+  login = {
+    username = %[1]q
+    password = %[2]q
+  }
+}
+resource "auth0mfa_oob_authenticator" "sms" {
+  login = {
+    username   = %[1]q
+    password   = %[2]q
+    otp_secret = auth0mfa_otp_authenticator.bot.secret
+  }
+  channel              = "sms"
+  phone_number         = "+15551234321"
+  binding_code_command = %[3]s
+}
+output "sms" {
+  value = "${auth0mfa_oob_authenticator.sms.id} ${auth0mfa_oob_authenticator.sms.name}"
+}
+`, emutest.Username, emutest.Password, hclList(emulatorBin, "code", "--url", p.tn.URL)))
+	p.must("apply", "-auto-approve", "-input=false")
+	smsID, _, _ := strings.Cut(strings.TrimSpace(p.must("output", "-raw", "sms")), " ")
+	p.must("state", "rm", "auth0mfa_oob_authenticator.sms")
+	associates := p.tn.Stats()["POST /mfa/associate"]
+
+	out, err := p.run("apply", "-auto-approve", "-input=false")
+	flat := strings.Join(strings.Fields(out), " ")
+	importID := emutest.Username + ":" + smsID
+	if err == nil || !strings.Contains(flat, "Destination Already Has an Active Factor") || !strings.Contains(flat, importID) {
+		t.Fatalf("want a refusal that names the import id %q:\n%s", importID, out)
+	}
+	if n := p.tn.Stats()["POST /mfa/associate"] - associates; n != 0 {
+		t.Fatalf("the refused apply still sent %d associate requests", n)
+	}
+
+	p.must("import", "-input=false", "auth0mfa_oob_authenticator.sms", importID)
+	p.must("apply", "-auto-approve", "-input=false")
+	if got := strings.TrimSpace(p.must("output", "-raw", "sms")); got != smsID+" XXXXXXXX4321" {
+		t.Fatalf("after import and apply the output is %q, want the id and the masked phone", got)
+	}
+	if out, err := p.run("plan", "-detailed-exitcode", "-input=false"); err != nil {
+		t.Fatalf("the plan after adoption is not empty: %v\n%s", err, out)
+	}
+	p.must("destroy", "-auto-approve", "-input=false")
+	if list, _ := p.tn.Authenticators(emutest.Username); len(list) != 0 {
+		t.Fatalf("destroy left factors behind: %+v", list)
 	}
 }
