@@ -332,12 +332,16 @@ func (s *Session) passMFA(ctx context.Context, mfaToken string, up StepUp) (*Tok
 		}
 		return t, err
 	}
-	return nil, &NoWayToPassMFAError{Factors: activeFactors(s.st.known)}
+	return nil, &NoWayToPassMFAError{Factors: activeFactors(s.st.known), Management: s.c.HasManagementClient()}
 }
 
 // NoWayToPassMFAError is ErrNoWayToPassMFA with the user's active factors as this process last
-// listed them, so that the error can name what could pass MFA.
-type NoWayToPassMFAError struct{ Factors []Authenticator }
+// listed them, so that the error can name what could pass MFA, and whether a Management API
+// application is configured (which can remove factors nothing can pass MFA with).
+type NoWayToPassMFAError struct {
+	Factors    []Authenticator
+	Management bool
+}
 
 func (e *NoWayToPassMFAError) Error() string {
 	ids := make([]string, 0, len(e.Factors))

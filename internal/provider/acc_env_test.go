@@ -95,6 +95,17 @@ func (e *accEnv) client(_ testing.TB) *mfaapi.Client {
 	return c
 }
 
+// managementClient is a client with the emulator's Management API application, for the
+// administrator's side of a test (a reset through the Management API).
+func (e *accEnv) managementClient(_ testing.TB) *mfaapi.Client {
+	c, err := mfaapi.New(mfaapi.Config{Domain: e.domain, BaseURL: e.baseURL, ClientID: e.clientID, ClientSecret: e.secret,
+		ManagementClientID: emutest.ManagementClientID, ManagementClientSecret: emutest.ManagementClientSecret})
+	if err != nil {
+		panic("the test environment's client configuration is invalid: " + err.Error())
+	}
+	return c
+}
+
 // authenticators is the tenant's truth for a user (through the control API, or by listing).
 // It returns nil for an unknown user or an unreachable tenant; callers compare contents.
 func (e *accEnv) authenticators(t testing.TB, username, password string) []mfaapi.Authenticator {

@@ -178,10 +178,23 @@ func noWayToPassMFAHint(e *mfaapi.NoWayToPassMFAError, who string) string {
 				"through its binding_code_command.", a.ID, firstNonEmptyString(a.OOBChannel, a.AuthenticatorType), nameSuffix(a.Name))
 		}
 	}
-	b.WriteString("\nIf none of these is at hand (for example the factors were left by a killed run), remove the user's " +
-		"factors with the auth0mfa_reset_authenticators action (it needs the provider's management application with " +
-		"delete:guardian_enrollments) or in the Auth0 Dashboard (User Management > Users > the user > Multi-factor " +
-		"Authentication), then apply again.")
+	b.WriteString("\nFactors that no resource's state holds, such as those of a run that was killed before it saved " +
+		"state on another (or an emptied) runner, cannot pass MFA: only that run knew their secrets, and the provider " +
+		"does not delete a factor it cannot prove is its own (it could be a person's). Remove them, then apply again: ")
+	if e != nil && e.Management {
+		b.WriteString("with the provider's management application, run the auth0mfa_reset_authenticators action for the " +
+			"user (action \"auth0mfa_reset_authenticators\" \"x\" { config { user_id = \"<the user's id>\" } } and " +
+			"terraform apply -invoke=action.auth0mfa_reset_authenticators.x, Terraform 1.14 or newer; it needs the " +
+			"delete:guardian_enrollments scope), or call DELETE https://<domain>/api/v2/users/<the user's id>/authenticators " +
+			"with a Management API token; or in the Auth0 Dashboard (User Management > Users > the user > " +
+			"Multi-factor Authentication).")
+	} else {
+		b.WriteString("in the Auth0 Dashboard (User Management > Users > the user > Multi-factor Authentication > " +
+			"delete each factor, or Reset MFA). With a management application configured on the provider " +
+			"(management_client_id, scope delete:guardian_enrollments), the auth0mfa_reset_authenticators action does " +
+			"the same from Terraform.")
+	}
+	b.WriteString(" Resetting removes every factor of the user: resources that still hold one enroll it again at the next apply.")
 	return b.String()
 }
 

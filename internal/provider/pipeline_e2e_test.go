@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -48,9 +49,17 @@ func (p *pipeline) freshRunner() string {
 	return p.cache
 }
 
+// providerBlock configures the provider as a team that also has a management application does.
 func (p *pipeline) providerBlock() string {
-	return requiredProviders + fmt.Sprintf("provider \"auth0mfa\" {\n  domain        = %q\n  base_url      = %q\n  client_id     = %q\n  client_secret = %q\n}\n",
-		emutest.Domain, p.tn.URL, emutest.ClientID, emutest.ClientSecret)
+	return requiredProviders + fmt.Sprintf(`provider "auth0mfa" {
+  domain                   = %q
+  base_url                 = %q
+  client_id                = %q
+  client_secret            = %q
+  management_client_id     = %q
+  management_client_secret = %q
+}
+`, emutest.Domain, p.tn.URL, emutest.ClientID, emutest.ClientSecret, emutest.ManagementClientID, emutest.ManagementClientSecret)
 }
 
 func (p *pipeline) write(hcl string) {
@@ -271,4 +280,100 @@ output "sms" {
 	if list, _ := p.tn.Authenticators(emutest.Username); len(list) != 0 {
 		t.Fatalf("destroy left factors behind: %+v", list)
 	}
+}
+
+// TestAccPipeline_killedRunOnAFreshRunner: a run killed after Auth0 confirmed the factors and
+// before terraform saved state, followed by an apply on a fresh runner (an empty cache, so no
+// in-flight record). The apply cannot pass MFA with factors only the killed run knew; its error
+// names them and the one step out, and after that step the apply converges.
+func TestAccPipeline_killedRunOnAFreshRunner(t *testing.T) {
+	p := newPipeline(t, emutest.Config())
+	users := []string{"ci-1@example.com", "ci-2@example.com"}
+	var entries []string
+	for _, u := range users {
+		if err := p.tn.AddUser(emulator.UserConfig{Username: u, Email: u, Password: "pw-" + u, UserID: "auth0|" + strings.TrimSuffix(u, "@example.com")}); err != nil {
+			t.Fatal(err)
+		}
+		entries = append(entries, fmt.Sprintf("%q = %q", u, "pw-"+u))
+	}
+	p.write(`locals {
+  bots = {` + strings.Join(entries, "\n    ") + `}
+}
+resource "auth0mfa_otp_authenticator" "bot" {
+  for_each = local.bots
+  login = {
+    username = each.key
+    password = each.value
+  }
+}
+`)
+	// Each enrollment lists before associating and after confirming: hold every listing after
+	// the first one per user, so the kill comes after the confirmations and before state.
+	p.tn.InjectFault(emulator.Fault{Endpoint: "GET /mfa/authenticators", Skip: len(users), Count: 100, LatencyMS: 120000})
+	apply := p.command("apply", "-auto-approve", "-input=false")
+	apply.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := apply.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(90 * time.Second)
+	for !allActive(p.tn, users) {
+		if time.Now().After(deadline) {
+			_ = syscall.Kill(-apply.Process.Pid, syscall.SIGKILL)
+			t.Fatal("the apply never confirmed the factors")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	_ = syscall.Kill(-apply.Process.Pid, syscall.SIGKILL)
+	_ = apply.Wait()
+	p.tn.ClearFaults()
+
+	p.freshRunner()
+	out, err := p.run("apply", "-auto-approve", "-input=false")
+	flat := strings.Join(strings.Fields(out), " ")
+	if os.Getenv("A0MFA_SHOW") != "" {
+		t.Log(out)
+	}
+	if err == nil {
+		t.Fatalf("the apply on a fresh runner passed MFA it could not pass:\n%s", out)
+	}
+	for _, u := range users {
+		list, _ := p.tn.Authenticators(u)
+		if len(list) == 0 || !strings.Contains(flat, list[0].ID) {
+			t.Errorf("the error does not name %s's factor left by the killed run:\n%s", u, out)
+		}
+	}
+	for _, want := range []string{"killed before it saved state", "auth0mfa_reset_authenticators", "/api/v2/users/<the user's id>/authenticators", "Multi-factor Authentication"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the error does not say %q:\n%s", want, out)
+		}
+	}
+
+	// The documented step out: the Management API's reset (what the action calls), then apply.
+	env := &accEnv{tenant: p.tn, domain: emutest.Domain, baseURL: p.tn.URL, clientID: emutest.ClientID, secret: emutest.ClientSecret}
+	mgmt := env.managementClient(t)
+	for _, u := range users {
+		if err := mgmt.DeleteAllAuthenticators(testCtx(t), "auth0|"+strings.TrimSuffix(u, "@example.com")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.must("apply", "-auto-approve", "-input=false")
+	if out, err := p.run("plan", "-detailed-exitcode", "-input=false"); err != nil {
+		t.Fatalf("the plan after recovery is not empty: %v\n%s", err, out)
+	}
+	p.must("destroy", "-auto-approve", "-input=false")
+	for _, u := range users {
+		if list, _ := p.tn.Authenticators(u); len(list) != 0 {
+			t.Fatalf("destroy left factors of %s behind: %+v", u, list)
+		}
+	}
+}
+
+func allActive(tn *emutest.Tenant, users []string) bool {
+	for _, u := range users {
+		list, _ := tn.Authenticators(u)
+		if len(list) == 0 || !list[0].Active {
+			return false
+		}
+	}
+	return true
 }
