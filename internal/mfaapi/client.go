@@ -82,6 +82,9 @@ type Client struct {
 	// skew is the tenant's clock minus this machine's in seconds, from the Date header of the
 	// last answer (clockskew.go).
 	skew atomic.Int64
+	// answered is set once the tenant answered any request: a later failure to reach it is
+	// transient, not a wrong address.
+	answered atomic.Bool
 
 	journalMu   sync.Mutex
 	management  managementToken

@@ -82,7 +82,7 @@ func (s *Session) Enroll(ctx context.Context, req AssociateRequest, confirm Conf
 			return nil, err
 		}
 	}
-	assoc, err := s.associate(ctx, req, before, up)
+	assoc, err := s.associate(ctx, req, &before, up)
 	if err != nil {
 		return nil, err
 	}
@@ -91,6 +91,9 @@ func (s *Session) Enroll(ctx context.Context, req AssociateRequest, confirm Conf
 	var tokens *Tokens
 	if err == nil {
 		tokens, err = confirm(ctx, mfaToken, assoc)
+		if IsAmbiguous(err) {
+			tokens, err = s.settleLostConfirmation(ctx, before, req, assoc, mfaToken, confirm, err)
+		}
 	}
 	if err != nil {
 		clean, err := s.cleanUpFailed(ctx, err, before, req, assoc, up)
@@ -159,8 +162,8 @@ func (s *Session) confirmationToken(ctx context.Context) (string, error) {
 
 // associate picks the bearer Auth0 wants and never repeats an associate blindly: after an
 // answer that may hide a success it looks at the tenant, and repeats only if nothing appeared.
-func (s *Session) associate(ctx context.Context, req AssociateRequest, before []Authenticator, up StepUp) (*Association, error) {
-	needMFA := hasEnrolledFactor(before)
+func (s *Session) associate(ctx context.Context, req AssociateRequest, before *[]Authenticator, up StepUp) (*Association, error) {
+	needMFA := hasEnrolledFactor(*before)
 	for attempt := 0; ; attempt++ {
 		bearer, err := s.enrollBearer(ctx, needMFA, up)
 		if err != nil {
@@ -180,13 +183,20 @@ func (s *Session) associate(ctx context.Context, req AssociateRequest, before []
 		case IsTokenRejected(err):
 			s.forget()
 		case IsAmbiguous(err):
+			// The answer was lost: Auth0 may have created a pending factor whose secret or
+			// oob_code nobody has. Remove it (possible when MFA can be passed) and associate
+			// again; one that cannot be removed yet (a first factor) is swept right after this
+			// enrollment's confirmation, because it now counts as pending before it.
 			now, lerr := s.list(ctx)
 			if lerr != nil {
 				return nil, fmt.Errorf("%w (and the tenant could not be checked afterwards: %v)", err, lerr)
 			}
-			if pending := newPending(before, now, req); len(pending) > 0 {
-				return nil, s.removeOrphans(ctx, err, pending, up)
+			if pending := newPending(*before, now, req); len(pending) > 0 && needMFA {
+				if left := s.deleteAll(ctx, pending, up); len(left) > 0 {
+					return nil, &EnrollError{Err: err, Orphans: left}
+				}
 			}
+			*before = now
 		default:
 			return nil, err
 		}
@@ -205,6 +215,37 @@ func (s *Session) enrollBearer(ctx context.Context, needMFA bool, up StepUp) (st
 		return tok, err
 	}
 	return s.cachedAccess(), nil
+}
+
+// settleLostConfirmation follows a confirmation whose answer was lost (a dropped connection, a
+// 5xx): the tenant may or may not have activated the factor. The list tells: a new factor of
+// the kind that is active is this run's success (its recovery code, if any, came with the
+// associate answer); one still pending was not confirmed, so it is confirmed again, once, with
+// a fresh code. Anything else leaves the original error to the clean-up.
+func (s *Session) settleLostConfirmation(ctx context.Context, before []Authenticator, req AssociateRequest, assoc *Association,
+	mfaToken string, confirm Confirmer, cause error) (*Tokens, error) {
+	now, err := s.list(ctx)
+	if err != nil {
+		return nil, cause
+	}
+	var active, pending int
+	for _, a := range added(before, now) {
+		if matches(a, req) {
+			if a.Active {
+				active++
+			} else {
+				pending++
+			}
+		}
+	}
+	switch {
+	case active == 1 && pending == 0:
+		s.log(ctx, "a confirmation's answer was lost, but Auth0 lists the factor as active", map[string]any{"endpoint": endpointToken})
+		return nil, nil
+	case active == 0 && pending == 1:
+		return confirm(ctx, mfaToken, assoc)
+	}
+	return nil, cause
 }
 
 // cleanupBudget bounds the clean-up after a failed enrollment. It runs on its own context: the

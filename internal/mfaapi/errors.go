@@ -41,6 +41,9 @@ type TransportError struct {
 	Endpoint  string
 	Err       error
 	Ambiguous bool
+	// Reachable is set when the tenant answered an earlier request of this client: the
+	// address is right, and the failure was transient.
+	Reachable bool
 }
 
 func (e *TransportError) Error() string {
@@ -182,4 +185,10 @@ func IsFactorDisabled(err error) bool {
 func IsInvalidAudience(err error) bool {
 	e := asError(err)
 	return e != nil && e.Code == "invalid_request" && strings.Contains(e.Description, "invalid audience")
+}
+
+// IsServerError reports a 5xx answer that outlived the retries (a transient tenant failure).
+func IsServerError(err error) bool {
+	e := asError(err)
+	return e != nil && e.StatusCode >= 500
 }

@@ -137,26 +137,41 @@ func TestOwnInFlightEnrollmentIsNotSettled(t *testing.T) {
 	}
 }
 
-// The confirmation's answer is lost after Auth0 activated the factor: the enrollment fails,
-// and the clean-up deletes the now active factor with the association's own secret.
-func TestLostConfirmationAnswerLeavesNothing(t *testing.T) {
+// The confirmation's answer is lost after Auth0 activated the factor: the next code of the
+// same secret settles it (Auth0 accepts it from the now active factor), so the enrollment
+// succeeds with the factor's id and recovery code, and nothing else is left at the tenant.
+func TestLostConfirmationAnswerIsSettled(t *testing.T) {
 	tn := newTenant(t)
 	j := memJournal{}
 	// The first token call is the login, the second the confirmation.
 	tn.InjectFault(emulator.Fault{Endpoint: "POST /oauth/token", Skip: 1, Drop: true, After: true})
-	_, err := newClient(t, tn, withJournal(j)).Session(alice()).EnrollOTP(ctx(t), mfaapi.StepUp{})
-	if err == nil {
-		t.Fatal("the enrollment must fail when the confirmation's answer is lost")
+	e, err := newClient(t, tn, withJournal(j)).Session(alice()).EnrollOTP(ctx(t), mfaapi.StepUp{})
+	if err != nil {
+		t.Fatalf("the enrollment failed on one lost answer: %v", err)
 	}
 	if tn.PendingFaults() != 0 {
 		t.Fatal("the fault was never hit")
 	}
-	if ids := activeIDs(t, tn); len(ids) != 0 {
-		t.Fatalf("the confirmed factor was left behind: %v", ids)
+	if len(e.RecoveryCodes) == 0 {
+		t.Fatal("the first factor's recovery code was lost with the answer")
 	}
-	if j.count() != 0 {
-		t.Fatalf("nothing is left, so nothing may stay journalled: %+v", j)
+	assertOnlyActive(t, tn, e.ID)
+	if j.count() != 1 {
+		t.Fatalf("the enrollment stays journalled until the caller stores it: %+v", j)
 	}
+}
+
+// An out-of-band confirmation whose answer is lost is settled by the list: the factor is
+// active, so the enrollment succeeds without sending the binding code again.
+func TestLostOOBConfirmationAnswerIsSettledByTheList(t *testing.T) {
+	tn := newTenant(t)
+	tn.InjectFault(emulator.Fault{Endpoint: "POST /oauth/token", Skip: 1, Drop: true, After: true})
+	e, err := newClient(t, tn).Session(alice()).EnrollOOB(ctx(t), mfaapi.AssociateRequest{AuthenticatorTypes: []string{"oob"},
+		OOBChannels: []string{"sms"}, PhoneNumber: "+15551230077"}, outboxFetcher(tn, "+15551230077"), mfaapi.StepUp{})
+	if err != nil {
+		t.Fatalf("the enrollment failed on one lost answer: %v", err)
+	}
+	assertOnlyActive(t, tn, e.ID)
 }
 
 func TestDirJournalKeepsFilesPrivate(t *testing.T) {

@@ -432,6 +432,7 @@ func (e *CodeRefusedError) Unwrap() error { return e.Err }
 func (s *Session) verifyWithSecret(ctx context.Context, mfaToken string, ls labelledSecret, next func(string) (string, time.Duration, error)) (*Tokens, error) {
 	secret := ls.secret
 	newStepTried := false
+	lostAnswers := 0
 	for refusals := 0; ; {
 		code, wait, err := next(secret)
 		if err != nil {
@@ -447,6 +448,12 @@ func (s *Session) verifyWithSecret(ctx context.Context, mfaToken string, ls labe
 			return nil, err
 		}
 		t, err := s.c.VerifyOTP(ctx, mfaToken, code)
+		if IsAmbiguous(err) && lostAnswers < maxLostAnswers {
+			// The answer was lost: the code may have been spent or not. The next code of the
+			// same secret settles it without a guess (one never sent before).
+			lostAnswers++
+			continue
+		}
 		if err == nil || !IsInvalidGrant(err) || IsTokenRejected(err) {
 			return t, err
 		}
@@ -462,6 +469,10 @@ func (s *Session) verifyWithSecret(ctx context.Context, mfaToken string, ls labe
 		return nil, &CodeRefusedError{Err: err, ClockSkew: s.c.ClockSkew()}
 	}
 }
+
+// maxLostAnswers bounds how many codes of one secret are sent again after answers that were
+// lost on the way (a flaky network), so that a network that keeps failing ends the operation.
+const maxLostAnswers = 2
 
 // noteWait logs a wait for a new TOTP window and adds it to this handle's total (Waited).
 func (s *Session) noteWait(ctx context.Context, wait time.Duration) {

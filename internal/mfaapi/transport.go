@@ -144,13 +144,14 @@ func (cl *Client) once(ctx context.Context, c call, out any) error {
 	}
 	resp, err := cl.http.Do(req)
 	if err != nil {
-		return &TransportError{Endpoint: c.endpoint, Err: scrubURLError(err), Ambiguous: !neverSent(err)}
+		return &TransportError{Endpoint: c.endpoint, Err: scrubURLError(err), Ambiguous: !neverSent(err), Reachable: cl.answered.Load()}
 	}
 	defer resp.Body.Close()
+	cl.answered.Store(true)
 	cl.noteDate(resp.Header)
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
 	if err != nil {
-		return &TransportError{Endpoint: c.endpoint, Err: err, Ambiguous: true}
+		return &TransportError{Endpoint: c.endpoint, Err: err, Ambiguous: true, Reachable: true}
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		cl.gates.note(c.endpoint, false, resp.Header)

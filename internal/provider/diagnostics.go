@@ -105,6 +105,8 @@ func addAPIError(diags *diag.Diagnostics, operation string, login mfaapi.Login, 
 	case mfaapi.IsRateLimited(err):
 		hint = "Auth0 kept answering 429 Too Many Requests (the tenant's rate limit) until the timeout. Try again " +
 			"later, or raise the resource's timeouts."
+	case errors.As(err, &te) && te.Reachable, mfaapi.IsServerError(err):
+		hint = transientHint(mfaapi.IsServerError(err))
 	case errors.As(err, &te):
 		hint = "The provider got no answer from Auth0. Check domain and base_url and that the tenant (or the " +
 			"emulator) is reachable from this machine."
@@ -212,6 +214,18 @@ func firstNonEmptyString(vals ...string) string {
 		}
 	}
 	return ""
+}
+
+// transientHint explains a failure that outlived the retries on a tenant that was reachable.
+func transientHint(serverError bool) string {
+	what := "stopped answering"
+	if serverError {
+		what = "answered with a server error (5xx)"
+	}
+	return "A transient failure: Auth0 " + what + " after it had answered this run's earlier requests, so domain and " +
+		"base_url are right. The provider repeated what is safe to repeat and, where an answer was lost, checked the " +
+		"tenant instead of guessing; it gave up after its retries. Apply again. Anything this operation left at Auth0 " +
+		"is named below; otherwise it left nothing."
 }
 
 // isInterrupted reports a request cancelled because terraform was asked to stop (Ctrl-C, a

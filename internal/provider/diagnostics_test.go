@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -42,6 +43,12 @@ func TestRefusedCodeBlamesTheRightThing(t *testing.T) {
 			[]string{"1h0m0s ahead of this machine's clock", "NTP"}, []string{"Fix"}},
 		{"tenant clock behind", &mfaapi.CodeRefusedError{Source: "login.otp_secret", ClockSkew: -2 * time.Minute, Err: refusal},
 			[]string{"2m0s behind this machine's clock"}, []string{"Fix"}},
+		{"lost answer from a reachable tenant", &mfaapi.TransportError{Endpoint: "POST /mfa/associate", Err: io.EOF, Ambiguous: true, Reachable: true},
+			[]string{"A transient failure", "stopped answering", "Apply again"}, []string{"Check domain"}},
+		{"server error after the retries", &mfaapi.Error{Endpoint: "POST /oauth/token", StatusCode: 503, Code: "temporarily_unavailable"},
+			[]string{"A transient failure", "server error"}, []string{"Check domain"}},
+		{"unreachable from the start", &mfaapi.TransportError{Endpoint: "POST /oauth/token", Err: io.EOF},
+			[]string{"Check domain and base_url"}, []string{"transient"}},
 		{"interrupted", &mfaapi.TransportError{Endpoint: "POST /mfa/associate", Err: context.Canceled},
 			[]string{"The run was interrupted"}, []string{"domain", "base_url", "context canceled"}},
 	}

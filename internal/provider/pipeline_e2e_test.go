@@ -27,6 +27,8 @@ type pipeline struct {
 	work  string
 	env   []string
 	cache string // AUTH0MFA_CACHE_DIR of the current runner
+	// baseURL is where the provider sends Auth0 requests: the tenant, or a proxy in front of it.
+	baseURL string
 }
 
 func newPipeline(t *testing.T, cfg emulator.Config) *pipeline {
@@ -36,7 +38,7 @@ func newPipeline(t *testing.T, cfg emulator.Config) *pipeline {
 	}
 	tn := emutest.Start(t, cfg)
 	work, env := e2eWorkspace(t)
-	p := &pipeline{t: t, tn: tn, work: work, env: env}
+	p := &pipeline{t: t, tn: tn, work: work, env: env, baseURL: tn.URL}
 	p.freshRunner()
 	return p
 }
@@ -59,7 +61,7 @@ func (p *pipeline) providerBlock() string {
   management_client_id     = %q
   management_client_secret = %q
 }
-`, emutest.Domain, p.tn.URL, emutest.ClientID, emutest.ClientSecret, emutest.ManagementClientID, emutest.ManagementClientSecret)
+`, emutest.Domain, p.baseURL, emutest.ClientID, emutest.ClientSecret, emutest.ManagementClientID, emutest.ManagementClientSecret)
 }
 
 func (p *pipeline) write(hcl string) {
@@ -376,4 +378,95 @@ func allActive(tn *emutest.Tenant, users []string) bool {
 		}
 	}
 	return true
+}
+
+// TestAccPipeline_flakyNetwork: a proxy fails about one Auth0 request in ten at random (a 503
+// before the tenant acts, an answer lost after it acted, a dropped connection) while 10 users
+// get an OTP factor and 3 of them an SMS factor too, then while they are destroyed. Each phase
+// should take one run: a lost answer costs a retry, not the pipeline. Correctness holds
+// whatever it takes: the tenant matches state, nothing pending, and destroy leaves nothing.
+func TestAccPipeline_flakyNetwork(t *testing.T) {
+	p := newPipeline(t, emutest.Config())
+	seed := uint64(time.Now().UnixNano())
+	if v := os.Getenv("AUTH0MFA_FLAKY_SEED"); v != "" {
+		_, _ = fmt.Sscan(v, &seed)
+	}
+	proxy := emutest.StartFlakyProxy(t, p.tn.URL, 0.1, seed)
+	p.baseURL = proxy.URL
+	var hcl strings.Builder
+	var users []string
+	for i := 1; i <= 10; i++ {
+		u := fmt.Sprintf("flaky-%02d@example.com", i)
+		users = append(users, u)
+		if err := p.tn.AddUser(emulator.UserConfig{Username: u, Email: u, Password: "pw-" + u}); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&hcl, `resource "auth0mfa_otp_authenticator" "u%[1]d" {
+  login = {
+    username = %[2]q
+    password = %[3]q
+  }
+}
+`, i, u, "pw-"+u)
+		if i <= 3 {
+			fmt.Fprintf(&hcl, `resource "auth0mfa_oob_authenticator" "u%[1]d" {
+  login = {
+    username   = %[2]q
+    password   = %[3]q
+    otp_secret = auth0mfa_otp_authenticator.u%[1]d.secret
+  }
+  channel              = "sms"
+  phone_number         = "+1555123%04[1]d"
+  binding_code_command = %[4]s
+}
+`, i, u, "pw-"+u, hclList(emulatorBin, "code", "--url", p.tn.URL))
+		}
+	}
+	p.write(hcl.String())
+	runsUntilSuccess := func(args ...string) int {
+		for run := 1; run <= 4; run++ {
+			out, err := p.run(args...)
+			if err == nil {
+				return run
+			}
+			flat := strings.Join(strings.Fields(out), " ")
+			if strings.Contains(flat, "Check domain and base_url") {
+				t.Errorf("a transient failure blamed the configuration:\n%s", out)
+			}
+			t.Logf("run %d of terraform %s failed (seed %d):\n%s", run, args[0], seed, out)
+		}
+		t.Fatalf("terraform %s did not converge in 4 runs (seed %d)", args[0], seed)
+		return 0
+	}
+	applies := runsUntilSuccess("apply", "-auto-approve", "-input=false")
+	proxy.SetRate(0)
+	if out, err := p.run("plan", "-detailed-exitcode", "-input=false"); err != nil {
+		t.Fatalf("the plan after the flaky apply is not empty: %v\n%s", err, out)
+	}
+	for i, u := range users {
+		list, _ := p.tn.Authenticators(u)
+		want := 2 // totp, recovery code
+		if i < 3 {
+			want = 4 // and sms with its voice twin
+		}
+		if len(list) != want {
+			t.Errorf("%s has %d authenticators at the tenant, want %d: %+v", u, len(list), want, list)
+		}
+		for _, a := range list {
+			if !a.Active {
+				t.Errorf("%s has a pending authenticator: %+v", u, a)
+			}
+		}
+	}
+	proxy.SetRate(0.1)
+	destroys := runsUntilSuccess("destroy", "-auto-approve", "-input=false")
+	for _, u := range users {
+		if list, _ := p.tn.Authenticators(u); len(list) != 0 {
+			t.Errorf("destroy left authenticators of %s: %+v", u, list)
+		}
+	}
+	t.Logf("flaky network (seed %d): apply converged in %d run(s), destroy in %d; proxy: %v", seed, applies, destroys, proxy.Counts())
+	if applies > 1 || destroys > 1 {
+		t.Errorf("a flaky network cost a pipeline run: apply %d runs, destroy %d (seed %d)", applies, destroys, seed)
+	}
 }
