@@ -150,6 +150,13 @@ func (s *Session) Enroll(ctx context.Context, req AssociateRequest, confirm Conf
 // challenge an user with MFA"; DOCS-V2 "Manage Authenticator Factors using MFA API": such a
 // user's MFA-audience token "is minted and the user not issued a challenge").
 func (s *Session) confirmationToken(ctx context.Context) (string, error) {
+	if s.st.mfaToken == "" {
+		// No mfa_token: the login was answered with an access token (policy "never", a user
+		// without a factor). Asking mfaToken would log in again for nothing (the request floor).
+		if a := s.cachedAccess(); a != "" {
+			return a, nil
+		}
+	}
 	tok, err := s.mfaToken(ctx)
 	if err != nil || tok != "" {
 		return tok, err

@@ -24,11 +24,18 @@ type tenant struct {
 	url  string
 }
 
-func startTenant(users int, latency time.Duration) (*tenant, error) {
-	// Policy "always", a tenant that forces MFA (the one this provider exists for), keeps the
-	// request counts comparable with earlier results. Under "never" a user's second enrollment
-	// in the same run costs one more login (README "Performance").
-	cfg := emulator.Config{Domain: benchDomain, MFAPolicy: emulator.MFAPolicyAlways, Clients: []emulator.ClientConfig{{
+// variant is the tenant's MFA policy and the configuration's form: the scale runs use
+// "always" (a tenant that forces MFA, the one this provider exists for, comparable with earlier
+// results) and for_each; the floor matrix (floor.go) runs every combination.
+type variant struct {
+	policy string // emulator.MFAPolicyAlways or emulator.MFAPolicyNever
+	form   string // "for_each" or "count"
+}
+
+var scaleVariant = variant{policy: emulator.MFAPolicyAlways, form: "for_each"}
+
+func startTenant(users int, latency time.Duration, policy string) (*tenant, error) {
+	cfg := emulator.Config{Domain: benchDomain, MFAPolicy: policy, Clients: []emulator.ClientConfig{{
 		ClientID: benchClientID, ClientSecret: benchClientSecret,
 		GrantTypes: append([]string(nil), emulator.AllGrantTypes...),
 	}}}
@@ -81,8 +88,8 @@ func diff(after, before map[string]int) map[string]int {
 }
 
 // oneRun applies, refreshes and destroys U users' factors against a fresh tenant.
-func oneRun(ctx context.Context, tc *toolchain, o options, users, rateLimit int) (map[string]measurement, map[string]map[string]int, error) {
-	tn, err := startTenant(users, o.latency)
+func oneRun(ctx context.Context, tc *toolchain, o options, users, rateLimit int, v variant) (map[string]measurement, map[string]map[string]int, error) {
+	tn, err := startTenant(users, o.latency, v.policy)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -90,7 +97,7 @@ func oneRun(ctx context.Context, tc *toolchain, o options, users, rateLimit int)
 	if rateLimit > 0 {
 		tn.srv.SetRateLimit(tokenEndpoint, rateLimit)
 	}
-	dir, err := newWorkspace(tc.dir, fmt.Sprintf("u%d", users), tc.providerConfig(users, tn.url, benchDomain, benchClientID, benchClientSecret))
+	dir, err := newWorkspace(tc.dir, fmt.Sprintf("u%d-%s-%s", users, v.policy, v.form), tc.providerConfig(users, tn.url, benchDomain, benchClientID, benchClientSecret, v.form))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -117,8 +124,8 @@ func oneRun(ctx context.Context, tc *toolchain, o options, users, rateLimit int)
 }
 
 // baselineRun does the same phases with terraform_data resources, padded by pad characters each.
-func baselineRun(ctx context.Context, tc *toolchain, o options, resources, pad int) (map[string]measurement, error) {
-	dir, err := newWorkspace(tc.dir, fmt.Sprintf("baseline%d-pad%d", resources, pad), baselineConfig(resources, pad))
+func baselineRun(ctx context.Context, tc *toolchain, o options, resources, pad int, form string) (map[string]measurement, error) {
+	dir, err := newWorkspace(tc.dir, fmt.Sprintf("baseline%d-pad%d-%s", resources, pad, form), baselineConfig(resources, pad, form))
 	if err != nil {
 		return nil, err
 	}

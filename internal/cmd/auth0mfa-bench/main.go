@@ -24,6 +24,7 @@ type options struct {
 	latency     time.Duration
 	parallelism int
 	rateUsers   int
+	floorUsers  int
 	rateLimit   int
 	out         string
 	markdown    string
@@ -66,6 +67,7 @@ func parseFlags(args []string) (options, error) {
 	fs.DurationVar(&o.latency, "latency", 50*time.Millisecond, "latency the emulator adds to every Auth0 request")
 	fs.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism")
 	fs.IntVar(&o.rateUsers, "rate-limited-users", 100, "users of the rate-limited run (0 skips it)")
+	fs.IntVar(&o.floorUsers, "floor-users", 100, "users of the floor matrix: both MFA policies x for_each and count, one run each (0 skips it)")
 	fs.IntVar(&o.rateLimit, "token-rate-limit", 10, "requests per second the emulator allows on POST /oauth/token in the rate-limited run")
 	fs.StringVar(&o.out, "out", "bench/results.json", "machine-readable results")
 	fs.StringVar(&o.markdown, "markdown", "bench/results.md", "the table, as markdown")
@@ -80,8 +82,8 @@ func parseFlags(args []string) (options, error) {
 		}
 		o.users = append(o.users, n)
 	}
-	if o.runs < 1 || o.parallelism < 1 || o.latency < 0 || o.rateLimit < 1 || o.rateUsers < 0 {
-		return o, fmt.Errorf("-runs, -parallelism and -token-rate-limit must be positive, -latency and -rate-limited-users not negative")
+	if o.runs < 1 || o.parallelism < 1 || o.latency < 0 || o.rateLimit < 1 || o.rateUsers < 0 || o.floorUsers < 0 {
+		return o, fmt.Errorf("-runs, -parallelism and -token-rate-limit must be positive, -latency, -rate-limited-users and -floor-users not negative")
 	}
 	return o, nil
 }

@@ -86,6 +86,7 @@ type report struct {
 	Scales      []scaleResult      `json:"scales"`
 	Exponents   map[string]float64 `json:"growth_exponents,omitempty"`
 	RateLimited *rateLimitedResult `json:"rate_limited,omitempty"`
+	Floors      []floorResult      `json:"floor_matrix,omitempty"`
 	Targets     []target           `json:"targets"`
 	Passed      bool               `json:"passed"`
 }
@@ -123,6 +124,11 @@ func run(ctx context.Context, o options) (*report, error) {
 		}
 		rep.RateLimited = rl
 	}
+	if o.floorUsers > 0 {
+		if rep.Floors, err = measureFloors(ctx, tc, o); err != nil {
+			return nil, err
+		}
+	}
 	rep.evaluate()
 	return rep, nil
 }
@@ -135,18 +141,18 @@ func measureScale(ctx context.Context, tc *toolchain, o options, users int) (sca
 	var byType map[string]int
 	pad := 0
 	for r := 0; r < o.runs; r++ {
-		ms, rq, err := oneRun(ctx, tc, o, users, 0)
+		ms, rq, err := oneRun(ctx, tc, o, users, 0, scaleVariant)
 		if err != nil {
 			return scaleResult{}, err
 		}
-		bl, err := baselineRun(ctx, tc, o, 2*users, 0)
+		bl, err := baselineRun(ctx, tc, o, 2*users, 0, scaleVariant.form)
 		if err != nil {
 			return scaleResult{}, err
 		}
 		stateBytes = append(stateBytes, float64(ms["apply"].stateBytes))
 		byType = ms["apply"].stateByType // the same in every run: ids and secrets have fixed lengths
 		pad = stateSizedPad(ms["apply"].stateBytes, bl["apply"].stateBytes, 2*users)
-		bs, err := baselineRun(ctx, tc, o, 2*users, pad)
+		bs, err := baselineRun(ctx, tc, o, 2*users, pad, scaleVariant.form)
 		if err != nil {
 			return scaleResult{}, err
 		}
@@ -199,7 +205,7 @@ func summarise(phase string, users int, o options, ms []measurement, reqs []map[
 }
 
 func measureRateLimited(ctx context.Context, tc *toolchain, o options) (*rateLimitedResult, error) {
-	ms, reqs, err := oneRun(ctx, tc, o, o.rateUsers, o.rateLimit)
+	ms, reqs, err := oneRun(ctx, tc, o, o.rateUsers, o.rateLimit, scaleVariant)
 	rl := &rateLimitedResult{Users: o.rateUsers, TokenLimit: o.rateLimit, Phases: map[string]float64{}, TokenRequests: map[string]int{}}
 	for _, p := range phases {
 		if m, ok := ms[p]; ok {
@@ -260,6 +266,15 @@ func (r *report) evaluate() {
 			peak = math.Max(peak, p.PeakRSSMiB)
 		}
 		add(fmt.Sprintf("provider peak memory MiB, U=%d", last.Users), peak, 100, peak < 100)
+	}
+	for _, f := range r.Floors {
+		for _, e := range f.Phases {
+			if e.Phase == "apply" || e.Phase == "refresh" {
+				// Issue 21: the request floor holds under both MFA policies and in both forms.
+				add(fmt.Sprintf("requests/minimum, %s, policy %s, %s, U=%d", e.Phase, f.Policy, f.Form, f.Users),
+					float64(e.Total)/float64(e.MinRequests), 1, e.Total <= e.MinRequests)
+			}
+		}
 	}
 	r.Exponents = growthExponents(r.Scales)
 	if r.RateLimited != nil {

@@ -109,8 +109,22 @@ func TestStateSizedPad(t *testing.T) {
 	if got := stateSizedPad(50_000, 90_000, 200); got != 0 {
 		t.Fatalf("a smaller provider state needs no pad, got %d", got)
 	}
-	if !strings.Contains(baselineConfig(2, 3), `pad = "xxx"`) || strings.Contains(baselineConfig(2, 0), "pad") {
-		t.Fatalf("configs:\n%s\n%s", baselineConfig(2, 3), baselineConfig(2, 0))
+	if !strings.Contains(baselineConfig(2, 3, "for_each"), `pad = "xxx"`) || strings.Contains(baselineConfig(2, 0, "for_each"), "pad") {
+		t.Fatalf("configs:\n%s\n%s", baselineConfig(2, 3, "for_each"), baselineConfig(2, 0, "for_each"))
+	}
+	if c := baselineConfig(2, 0, "count"); !strings.Contains(c, "count = 2") || strings.Contains(c, "for_each") {
+		t.Fatalf("count form:\n%s", c)
+	}
+}
+
+// The floor matrix is a target: a request over the minimum under either policy or form misses.
+func TestFloorMatrixIsJudged(t *testing.T) {
+	r := &report{Floors: []floorResult{{Policy: "never", Form: "count", Users: 10, Phases: []floorPhaseEntry{
+		{Phase: "apply", Total: 90, MinRequests: 80},
+	}}}}
+	r.evaluate()
+	if r.Passed || !strings.Contains(r.table(), "| never | count | apply |") {
+		t.Fatalf("an apply over the floor must miss:\n%s", r.table())
 	}
 }
 

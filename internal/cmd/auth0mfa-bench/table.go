@@ -22,6 +22,7 @@ func (r *report) table() string {
 				p.ProviderCPUSeconds, p.ProviderCPUMsPerResource, p.TerraformCPUSeconds, p.TOTPWaits)
 		}
 	}
+	b.WriteString(floorTable(r.Floors))
 	b.WriteString("\nState per resource after apply, by type (bytes of the state file Terraform rewrites after every resource):\n\n| users |")
 	types := []string{}
 	if len(r.Scales) > 0 {

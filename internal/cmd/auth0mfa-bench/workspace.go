@@ -40,8 +40,13 @@ func build(dir string) (*toolchain, error) {
 func username(i int) string { return fmt.Sprintf("bench%04d@example.com", i) }
 
 // providerConfig is U users, each with an OTP and an SMS factor; the SMS binding code comes
-// from the emulator's outbox through its code command, as in a user's own offline CI.
-func (tc *toolchain) providerConfig(users int, tenantURL, domain, clientID, clientSecret string) string {
+// from the emulator's outbox through its code command, as in a user's own offline CI. form is
+// "for_each" (a map of users) or "count" (an index): Terraform's own cost differs between them.
+func (tc *toolchain) providerConfig(users int, tenantURL, domain, clientID, clientSecret, form string) string {
+	each, key := "for_each = local.users", "each.value"
+	if form == "count" {
+		each, key = fmt.Sprintf("count = %d", users), "local.users[format(\"u%04d\", count.index)]"
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, `terraform {
   required_providers {
@@ -50,54 +55,58 @@ func (tc *toolchain) providerConfig(users int, tenantURL, domain, clientID, clie
 }
 
 provider "auth0mfa" {
-  domain        = %q
-  base_url      = %q
-  client_id     = %q
-  client_secret = %q
+  domain        = %[1]q
+  base_url      = %[2]q
+  client_id     = %[3]q
+  client_secret = %[4]q
 }
 
 locals {
-  users = { for i in range(%d) : format("u%%04d", i) => {
+  users = { for i in range(%[5]d) : format("u%%04d", i) => {
     username = format("bench%%04d@example.com", i)
     phone    = format("+1555%%07d", i)
   } }
 }
 
 resource "auth0mfa_otp_authenticator" "otp" {
-  for_each = local.users
+  %[8]s
   login = {
-    username = each.value.username
-    password = %q
+    username = %[9]s.username
+    password = %[6]q
   }
 }
 
 resource "auth0mfa_oob_authenticator" "sms" {
-  for_each = local.users
+  %[8]s
   login = {
-    username = each.value.username
-    password = %q
+    username = %[9]s.username
+    password = %[6]q
   }
   channel              = "sms"
-  phone_number         = each.value.phone
-  binding_code_command = [%q, "code", "--url", %q, "--wait", "10s"]
+  phone_number         = %[9]s.phone
+  binding_code_command = [%[7]q, "code", "--url", %[2]q, "--wait", "10s"]
 }
-`, domain, tenantURL, clientID, clientSecret, users, benchPassword, benchPassword, tc.emulator, tenantURL)
+`, domain, tenantURL, clientID, clientSecret, users, benchPassword, tc.emulator, each, key)
 	return b.String()
 }
 
-// baselineConfig is the same number of resources with Terraform's built-in terraform_data.
-// A pad of n characters makes each resource's state that much larger twice over (input and
-// output), to match the provider's state size (see stateSizedPad).
-func baselineConfig(resources, pad int) string {
-	input := "each.key"
+// baselineConfig is the same number of resources with Terraform's built-in terraform_data,
+// in the same form. A pad of n characters makes each resource's state that much larger twice
+// over (input and output), to match the provider's state size (see stateSizedPad).
+func baselineConfig(resources, pad int, form string) string {
+	each, key := fmt.Sprintf("for_each = toset([for i in range(%d) : tostring(i)])", resources), "each.key"
+	if form == "count" {
+		each, key = fmt.Sprintf("count = %d", resources), "tostring(count.index)"
+	}
+	input := key
 	if pad > 0 {
-		input = fmt.Sprintf("{ key = each.key, pad = %q }", strings.Repeat("x", pad))
+		input = fmt.Sprintf("{ key = %s, pad = %q }", key, strings.Repeat("x", pad))
 	}
 	return fmt.Sprintf(`resource "terraform_data" "d" {
-  for_each = toset([for i in range(%d) : tostring(i)])
+  %s
   input    = %s
 }
-`, resources, input)
+`, each, input)
 }
 
 // stateSizedPad is the pad that brings the plain baseline's state (plainBytes after apply) to
