@@ -362,7 +362,7 @@ func ids(list []Authenticator) []string {
 //
 // Only getting the access token holds the user's lock: the DELETE itself runs outside it, so
 // Terraform deleting a user's OTP and SMS factors at once sends the two requests side by side
-// instead of one after the other (README "Performance": destroy). Auth0 treats concurrent
+// instead of one after the other (bench/README.md: destroy). Auth0 treats concurrent
 // deletes of one user's factors independently; deleting a companion that is already gone
 // answers 404, which counts as deleted.
 func (s *Session) Delete(ctx context.Context, id string, up StepUp) error {

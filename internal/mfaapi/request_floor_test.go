@@ -7,7 +7,7 @@ import (
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
 )
 
-// An OTP enrollment sends the floor the README documents under both MFA policies: 1 login,
+// An OTP enrollment sends the floor bench/README.md documents under both MFA policies: 1 login,
 // 1 list, 1 associate, 1 confirmation, 1 list. Under "never" (a new tenant's default) the login
 // answers with an access token instead of an mfa_token; that token confirms the association,
 // so no second login is needed (POST /oauth/token is the endpoint Auth0 limits hardest).

@@ -60,7 +60,7 @@ const (
 // one by one, not the object as a whole: a sensitive object would save Terraform two entries
 // of sensitive_attributes per resource (about 500 bytes of state), but `terraform query
 // -generate-config-out` then writes `login = {}` and the username is lost from the adopted
-// configuration (TestAccAuthenticatorList_generateConfigThenImport; README "Design notes").
+// configuration (TestAccAuthenticatorList_generateConfigThenImport; CONTRIBUTING.md "Design notes").
 func loginResourceAttribute() rschema.SingleNestedAttribute {
 	return rschema.SingleNestedAttribute{
 		Required:    true,

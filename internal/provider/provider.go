@@ -108,8 +108,9 @@ func (p *auth0mfaProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			"management_client_id": schema.StringAttribute{
 				Optional: true,
 				Description: "Optional: the client ID of a machine-to-machine application with a client grant for the Management " +
-					"API (`https://{domain}/api/v2/`) that includes `update:users`. Only `auth0mfa_recovery_code_regeneration` " +
-					"needs it. Environment: `AUTH0MFA_MANAGEMENT_CLIENT_ID`.",
+					"API (`https://{domain}/api/v2/`) with the scopes of what uses it: `update:users` for `auth0mfa_recovery_code_regeneration`, the " +
+					"`auth0mfa_regenerate_recovery_code` action and unblocking, `delete:guardian_enrollments` for the " +
+					"`auth0mfa_reset_authenticators` action. Nothing else needs it. Environment: `AUTH0MFA_MANAGEMENT_CLIENT_ID`.",
 				Validators: []validator.String{notBlank(), stringvalidator.AlsoRequires(path.MatchRoot("management_client_secret"))},
 			},
 			"management_client_secret": schema.StringAttribute{

@@ -13,7 +13,7 @@ import (
 // factor's barcode_uri, or a push enrollment's) as a base64 PNG QR code. It replaces the
 // qr_code_png attribute the OTP resource used to store: rendered on demand, the image costs
 // nothing in state, where Terraform rewrites every byte after every resource it changes
-// (README "Design notes"). The name is the attribute AWS users know from
+// (CONTRIBUTING.md "Design notes"). The name is the attribute AWS users know from
 // aws_iam_virtual_mfa_device.
 type qrCodePNGFunction struct{}
 

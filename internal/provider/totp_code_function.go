@@ -27,7 +27,8 @@ func (totpCodeFunction) Definition(_ context.Context, _ function.DefinitionReque
 		Summary: "The 6-digit TOTP code of an Auth0 OTP secret at a given Unix time.",
 		MarkdownDescription: "Computes the code an authenticator app shows for `secret` at `unix_time` (RFC 6238: " +
 			"HMAC-SHA1, 6 digits, 30-second steps, as Auth0 uses). The time is an argument so the result is " +
-			"deterministic: pass `provider::time::rfc3339_parse(plantimestamp()).unix` (hashicorp/time 0.11 or later) or a number. Use it for checks " +
+			"deterministic: pass a number, such as a Unix time the pipeline hands in (`-var now=$(date +%s)`), or, where the " +
+		"hashicorp/time provider (0.11 or later) can be installed, `provider::time::rfc3339_parse(plantimestamp()).unix`. Use it for checks " +
 			"and outputs that need a code in the configuration; the code appears in plan output, so prefer the " +
 			"`auth0mfa_totp_code` ephemeral resource when a code must not be recorded.",
 		Parameters: []function.Parameter{

@@ -2,8 +2,8 @@
 // endpoint and per resource, and the provider's peak memory, for terraform apply, a
 // refresh-only plan and destroy of U users with one OTP and one SMS factor each, against the
 // local emulator with an injected latency per request. terraform_data resources of the same
-// count are the baseline of Terraform's own cost. Run it with make bench; see README
-// "Performance".
+// count are the baseline of Terraform's own cost. Run it with make bench; see
+// bench/README.md.
 package main
 
 import (

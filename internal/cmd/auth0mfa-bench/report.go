@@ -15,7 +15,7 @@ import (
 )
 
 // minRequestsPerUser is the fewest Auth0 requests the design allows per user (one OTP and one
-// SMS factor), phase by phase; README "Performance" explains each request.
+// SMS factor), phase by phase; bench/README.md explains each request.
 //   - apply 8: 1 login (password grant), 1 list before the first enrollment, then per factor
 //     1 associate, 1 confirmation (mfa-otp or mfa-oob grant) and 1 list (the associate answer
 //     has no id). The second enrollment starts from the first one's final list.
@@ -29,8 +29,8 @@ type phaseResult struct {
 	WallSeconds     []float64 `json:"wall_seconds"`
 	MedianSeconds   float64   `json:"median_seconds"`
 	BaselineSeconds float64   `json:"baseline_median_seconds"`
-	// SizedBaselineSeconds: terraform_data padded to the provider's state size (README
-	// "Performance": Terraform's own cost grows with the state's size); RatioWallSized uses it.
+	// SizedBaselineSeconds: terraform_data padded to the provider's state size (bench/README.md:
+	// Terraform's own cost grows with the state's size); RatioWallSized uses it.
 	SizedBaselineSeconds float64        `json:"state_sized_baseline_median_seconds"`
 	RatioWallSized       float64        `json:"ratio_wall_state_sized_baseline"`
 	FloorSeconds         float64        `json:"floor_seconds"`
@@ -240,7 +240,7 @@ func (r *report) evaluate() {
 				if p.Phase == "destroy" {
 					// Destroy is judged against the state-sized baseline: Terraform's per-write
 					// cost of a state this size, which terraform_data with a few bytes per
-					// resource does not pay, dominates it (README "Performance"). Ratio (a)
+					// resource does not pay, dominates it (bench/README.md). Ratio (a)
 					// stays in the tables.
 					add("ratio (a′) wall/(state-sized baseline+floor), destroy, U=100", p.RatioWallSized, 1.3, p.RatioWallSized <= 1.3)
 					continue

@@ -8,8 +8,8 @@ import (
 
 // bytesPerResourceByType is how many bytes of a state file each resource instance of a type
 // takes, on average, as Terraform wrote them: Terraform rewrites the whole file after every resource it
-// creates or deletes, so these bytes are paid once per resource and per write (README
-// "Performance"). A resource's share is its entry of the "resources" array as it appears in
+// creates or deletes, so these bytes are paid once per resource and per write
+// (bench/README.md). A resource's share is its entry of the "resources" array as it appears in
 // the file (indentation included), which is re-encoded the way Terraform writes state (two
 // spaces, nested two levels deep) to measure it.
 func bytesPerResourceByType(statePath string) (map[string]int, error) {

@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// table renders the report as markdown a person can read (and the README quotes).
+// table renders the report as markdown a person can read (and bench/README.md quotes).
 func (r *report) table() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Machine: %s; %s. Latency %d ms per Auth0 request, -parallelism=%d, median of %d runs.\n\n",
