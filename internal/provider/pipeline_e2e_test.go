@@ -470,3 +470,47 @@ func TestAccPipeline_flakyNetwork(t *testing.T) {
 		t.Errorf("a flaky network cost a pipeline run: apply %d runs, destroy %d (seed %d)", applies, destroys, seed)
 	}
 }
+
+// TestAccPipeline_interruptedApplySaysSo: Ctrl-C while a request is in flight. The error says
+// the run was interrupted, not that Auth0 could not be reached.
+func TestAccPipeline_interruptedApplySaysSo(t *testing.T) {
+	p := newPipeline(t, emutest.Config())
+	p.write(fmt.Sprintf(`resource "auth0mfa_otp_authenticator" "bot" {
+  login = {
+    username = %q
+    password = %q
+  }
+}
+`, emutest.Username, emutest.Password))
+	p.tn.InjectFault(emulator.Fault{Endpoint: "POST /mfa/associate", LatencyMS: 60000})
+	apply := p.command("apply", "-auto-approve", "-input=false")
+	var out strings.Builder
+	apply.Stdout, apply.Stderr = &out, &out
+	if err := apply.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for p.tn.PendingFaults() > 0 {
+		if time.Now().After(deadline) {
+			_ = apply.Process.Kill()
+			t.Fatal("the apply never reached associate")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	_ = apply.Process.Signal(syscall.SIGINT) // what Ctrl-C sends
+	done := make(chan error, 1)
+	go func() { done <- apply.Wait() }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatalf("the interrupted apply succeeded:\n%s", out.String())
+		}
+	case <-time.After(30 * time.Second):
+		_ = apply.Process.Kill()
+		t.Fatalf("terraform did not stop after SIGINT:\n%s", out.String())
+	}
+	flat := strings.Join(strings.Fields(out.String()), " ")
+	if !strings.Contains(flat, "The run was interrupted") || strings.Contains(flat, "Check domain") || strings.Contains(flat, "context canceled") {
+		t.Fatalf("the interruption is not reported as one:\n%s", out.String())
+	}
+}
