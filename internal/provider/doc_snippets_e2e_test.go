@@ -101,4 +101,3 @@ func write(t *testing.T, path string, body []byte) {
 		t.Fatal(err)
 	}
 }
-

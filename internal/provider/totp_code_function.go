@@ -28,7 +28,7 @@ func (totpCodeFunction) Definition(_ context.Context, _ function.DefinitionReque
 		MarkdownDescription: "Computes the code an authenticator app shows for `secret` at `unix_time` (RFC 6238: " +
 			"HMAC-SHA1, 6 digits, 30-second steps, as Auth0 uses). The time is an argument so the result is " +
 			"deterministic: pass a number, such as a Unix time the pipeline hands in (`-var now=$(date +%s)`), or, where the " +
-		"hashicorp/time provider (0.11 or later) can be installed, `provider::time::rfc3339_parse(plantimestamp()).unix`. Use it for checks " +
+			"hashicorp/time provider (0.11 or later) can be installed, `provider::time::rfc3339_parse(plantimestamp()).unix`. Use it for checks " +
 			"and outputs that need a code in the configuration; the code appears in plan output, so prefer the " +
 			"`auth0mfa_totp_code` ephemeral resource when a code must not be recorded.",
 		Parameters: []function.Parameter{
