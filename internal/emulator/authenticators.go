@@ -13,13 +13,21 @@ type listedAuthenticator struct {
 	Name              string `json:"name,omitempty"`
 }
 
+// listing is the user's authenticators in enrollment order with the verified emails last, as
+// a real tenant lists them (recorded, row 8: go-auth0 TestMFAListAuthenticators.yaml lists
+// sms, recovery-code, push, totp, totp, email).
 func listing(u *user) []listedAuthenticator {
 	out := make([]listedAuthenticator, 0, len(u.authenticators))
-	for _, a := range u.authenticators {
-		out = append(out, listedAuthenticator{
-			ID: a.id, AuthenticatorType: a.authenticatorType(), Active: a.active,
-			OOBChannel: a.oobChannel(), Name: a.name(),
-		})
+	for _, derivedPass := range []bool{false, true} {
+		for _, a := range u.authenticators {
+			if a.derived != derivedPass {
+				continue
+			}
+			out = append(out, listedAuthenticator{
+				ID: a.id, AuthenticatorType: a.authenticatorType(), Active: a.active,
+				OOBChannel: a.oobChannel(), Name: a.name(),
+			})
+		}
 	}
 	return out
 }
@@ -73,6 +81,8 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
 	}
 	u.dropRecoveryIfAlone()
 	s.forgetTransactions(u)
+	// Recorded (row 12: go-auth0 TestMFADeleteAuthenticator.yaml): 204 with this Content-Type.
+	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -99,6 +109,10 @@ func (s *Server) handleDiscovery(w http.ResponseWriter, _ *http.Request) {
 		"token_endpoint_auth_signing_alg_values_supported": []string{"RS256", "RS384", "PS256"},
 		"id_token_signing_alg_values_supported":            []string{"RS256"},
 		"scopes_supported":                                 []string{"openid", "profile", "email", "enroll", "read:authenticators", "remove:authenticators"},
+		// Recorded (row 9: a real tenant's document in redpanda-data/redpanda's jwt_test.cc);
+		// both are REQUIRED by OpenID Connect Discovery 1.0 §3.
+		"response_types_supported": []string{"code", "token", "id_token", "code token", "code id_token", "token id_token", "code token id_token"},
+		"subject_types_supported":  []string{"public"},
 	})
 }
 

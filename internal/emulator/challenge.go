@@ -66,6 +66,17 @@ func (s *Server) challenge(r *http.Request, p params) (*challengeResponse, *apiE
 	}
 }
 
+// challengeTypes names the requested challenge types as the recorded text does ("oob").
+func challengeTypes(allowed map[string]bool) string {
+	var out []string
+	for _, t := range []string{"otp", "oob"} {
+		if allowed[t] {
+			out = append(out, t)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
 func unsupportedChallenge(desc string) *apiError {
 	return newAPIError(http.StatusBadRequest, "unsupported_challenge_type", desc)
 }
@@ -81,7 +92,9 @@ func pickChallengeTarget(u *user, id string, allowed map[string]bool) (*authenti
 			return nil, badRequest("authenticator_id does not name an active authenticator of this user.")
 		}
 		if !challengeable(a) {
-			return nil, unsupportedChallenge("The authenticator does not support the requested challenge_type.")
+			// Real tenant (row 2: auth0/Auth0.swift #1262): 401 and this text.
+			return nil, newAPIError(http.StatusUnauthorized, "unsupported_challenge_type",
+				"User does not have any enrolled authenticator with the supported challenge type ("+challengeTypes(allowed)+")")
 		}
 		return a, nil
 	}

@@ -102,7 +102,12 @@ func (s *Server) checkSecret(id, secret string) (*client, *apiError) {
 		return nil, invalidClient("Client authentication is required: send client_secret or client_assertion.")
 	}
 	if cl.cfg.ClientSecret == "" || subtle.ConstantTimeCompare([]byte(secret), []byte(cl.cfg.ClientSecret)) != 1 {
-		return nil, invalidClient("Client authentication failed.")
+		// Real tenants (row 3: auth0/node-auth0 #582, auth0/laravel-auth0 #42,
+		// auth0-samples/auth0-angular-samples #201) answer a wrong secret with this, not the
+		// invalid_client the Authentication API's OpenAPI example shows. The other client
+		// authentication failures (unknown client, no secret, a bad assertion) are not
+		// recorded and keep invalid_client.
+		return nil, newAPIError(http.StatusUnauthorized, "access_denied", "Unauthorized")
 	}
 	return cl, nil
 }

@@ -57,11 +57,11 @@ func TestErrorAnswers(t *testing.T) {
 		{"unknown user", "POST", "/oauth/token", login("username", "nobody@example.com"), nil, 403, "invalid_grant", "Wrong email or password."},
 		{"wrong realm", "POST", "/oauth/token", login("grant_type", emulator.GrantPasswordRealm, "realm", "other-db"), nil, 403, "invalid_grant", "Wrong email or password."},
 		{"unknown client", "POST", "/oauth/token", login("client_id", "who"), nil, 401, "invalid_client", "Unknown client."},
-		{"wrong client secret", "POST", "/oauth/token", login("client_secret", "bad"), nil, 401, "invalid_client", "Client authentication failed."},
+		{"wrong client secret", "POST", "/oauth/token", login("client_secret", "bad"), nil, 401, "access_denied", "Unauthorized"},
 		{"no client secret", "POST", "/oauth/token", url.Values{"grant_type": {"password"}, "client_id": {emutest.ClientID}, "username": {"u"}, "password": {"p"}}, nil, 401, "invalid_client", ""},
 		{"grant the client lacks", "POST", "/oauth/token",
 			url.Values{"grant_type": {emulator.GrantMFAOTP}, "client_id": {"no-mfa"}, "client_secret": {"s3cret-no-mfa"}, "mfa_token": {"x"}, "otp": {"123456"}},
-			nil, 403, "unauthorized_client", "Grant type `http://auth0.com/oauth/grant-type/mfa-otp` not allowed for the client."},
+			nil, 403, "unauthorized_client", "Grant type 'http://auth0.com/oauth/grant-type/mfa-otp' not allowed for the client."},
 		{"unsupported grant", "POST", "/oauth/token", emutest.ClientForm("grant_type", "implicit"), nil, 400, "unsupported_grant_type", "Unsupported grant type: implicit"},
 		{"missing grant_type", "POST", "/oauth/token", emutest.ClientForm(), nil, 400, "invalid_request", "Missing required parameter: grant_type"},
 		{"missing username", "POST", "/oauth/token", emutest.ClientForm("grant_type", "password", "password", "x"), nil, 400, "invalid_request", "Missing required parameter: username"},
@@ -114,7 +114,7 @@ func TestClientSecretBasic(t *testing.T) {
 	form := emutest.Form("grant_type", "password", "username", emutest.Username, "password", emutest.Password, "audience", emutest.MFAAudience)
 	req := "Authorization: Basic " + basic(emutest.ClientID, emutest.ClientSecret)
 	assertError(t, tn.Do(t, "POST", "/oauth/token", form, req), 403, "mfa_required", "")
-	assertError(t, tn.Do(t, "POST", "/oauth/token", form, "Authorization: Basic "+basic(emutest.ClientID, "wrong")), 401, "invalid_client", "Client authentication failed.")
+	assertError(t, tn.Do(t, "POST", "/oauth/token", form, "Authorization: Basic "+basic(emutest.ClientID, "wrong")), 401, "access_denied", "Unauthorized")
 }
 
 func sortedKeys(m map[string]any) []string {

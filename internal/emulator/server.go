@@ -80,7 +80,7 @@ func New(cfg Config, opts ...Option) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	sig, err := newSigner()
+	sig, err := newSigner(cfg.Domain)
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,10 @@ package emulator
 import (
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha1" //nolint:gosec // the JWKS thumbprint x5t is SHA-1 by definition
 	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -67,19 +70,48 @@ func newOpaqueToken(expires time.Time) string {
 		strconv.FormatInt(expires.UnixMilli(), 10) + "*" + hex.EncodeToString(mac[:])
 }
 
-// signer holds the tenant's RSA key for MFA-audience access tokens.
+// signer holds the tenant's RSA key for MFA-audience access tokens, and the self-signed
+// certificate of that key that a real tenant's JWKS publishes beside it (x5c, x5t).
 type signer struct {
-	key *rsa.PrivateKey
-	kid string
+	key  *rsa.PrivateKey
+	kid  string
+	cert []byte // DER
 }
 
-func newSigner() (*signer, error) {
+func newSigner(domain string) (*signer, error) {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		return nil, fmt.Errorf("generating the tenant signing key: %w", err)
 	}
+	cert, err := selfSignedCertificate(key, domain)
+	if err != nil {
+		return nil, err
+	}
 	sum := sha256.Sum256(key.N.Bytes())
-	return &signer{key: key, kid: base64.RawURLEncoding.EncodeToString(sum[:12])}, nil
+	return &signer{key: key, kid: base64.RawURLEncoding.EncodeToString(sum[:12]), cert: cert}, nil
+}
+
+// selfSignedCertificate is the tenant key's certificate as a real tenant's JWKS carries it
+// (recorded: a real tenant's jwks.json captured in redpanda-data/redpanda's
+// src/v/security/tests/jwt_test.cc, reference "recorded answers" row 10): subject and issuer
+// CN = the tenant domain, a CA certificate, valid for years.
+func selfSignedCertificate(key *rsa.PrivateKey, domain string) ([]byte, error) {
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 64))
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{
+		SerialNumber: serial, Subject: pkix.Name{CommonName: domain},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(14, 0, 0),
+		BasicConstraintsValid: true, IsCA: true,
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return nil, fmt.Errorf("the tenant key's certificate: %w", err)
+	}
+	return der, nil
 }
 
 // accessClaims are the claims of an access token for the MFA audience.
@@ -89,23 +121,35 @@ type accessClaims struct {
 	jwt.RegisteredClaims
 }
 
+// issue signs an access token for a user (the MFA audience, or another of the tenant's APIs).
+// No recording shows such a token's claims; these are the registered ones and Auth0's azp.
 func (s *signer) issue(issuer, audience, userID, clientID, scope string, now time.Time) (string, error) {
-	return s.issueFor(issuer, audience, userID, clientID, scope, now, accessTokenLifetime)
-}
-
-// issueFor is issue with a lifetime of the caller's (Management API tokens live 24 h).
-func (s *signer) issueFor(issuer, audience, subject, clientID, scope string, now time.Time, lifetime time.Duration) (string, error) {
 	claims := accessClaims{
 		Scope: scope,
 		Azp:   clientID,
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    issuer,
-			Subject:   subject,
+			Subject:   userID,
 			Audience:  jwt.ClaimStrings{audience},
 			IssuedAt:  jwt.NewNumericDate(now),
-			ExpiresAt: jwt.NewNumericDate(now.Add(lifetime)),
+			ExpiresAt: jwt.NewNumericDate(now.Add(accessTokenLifetime)),
 			ID:        randomString(16, idAlphabet),
 		},
+	}
+	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
+	tok.Header["kid"] = s.kid
+	return tok.SignedString(s.key)
+}
+
+// issueManagement signs a Management API token with the claims a real tenant's carries
+// (recorded, reference "recorded answers" row 11: the same capture decodes to iss, sub
+// "<client_id>@clients", aud as a string, iat, exp, azp, scope and gty "client-credentials",
+// and no jti).
+func (s *signer) issueManagement(issuer, audience, clientID, scope string, now time.Time, lifetime time.Duration) (string, error) {
+	claims := jwt.MapClaims{
+		"iss": issuer, "sub": clientID + "@clients", "aud": audience,
+		"iat": now.Unix(), "exp": now.Add(lifetime).Unix(),
+		"azp": clientID, "scope": scope, "gty": "client-credentials",
 	}
 	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
 	tok.Header["kid"] = s.kid
@@ -155,12 +199,17 @@ func (s *signer) verify(raw, issuer, audience string, now time.Time) (*accessCla
 
 func (claims *accessClaims) hasScope(want string) bool { return hasScope(claims.Scope, want) }
 
-// jwks is the public half of the signing key as /.well-known/jwks.json serves it.
+// jwks is the public half of the signing key as /.well-known/jwks.json serves it, with the
+// key's certificate (x5c: standard base64 DER) and its SHA-1 thumbprint (x5t: base64url),
+// as the recorded real JWKS has them (row 10).
 func (s *signer) jwks() map[string]any {
 	pub := s.key.PublicKey
+	thumb := sha1.Sum(s.cert) //nolint:gosec // x5t is defined as a SHA-1 thumbprint (RFC 7517 §4.8)
 	return map[string]any{"keys": []map[string]any{{
 		"kty": "RSA", "use": "sig", "alg": "RS256", "kid": s.kid,
-		"n": base64.RawURLEncoding.EncodeToString(pub.N.Bytes()),
-		"e": base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
+		"n":   base64.RawURLEncoding.EncodeToString(pub.N.Bytes()),
+		"e":   base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
+		"x5t": base64.RawURLEncoding.EncodeToString(thumb[:]),
+		"x5c": []string{base64.StdEncoding.EncodeToString(s.cert)},
 	}}}
 }
