@@ -154,18 +154,21 @@ func TestConcurrentEnrollmentsOnTwoMachinesNeverGuess(t *testing.T) {
 	}
 	logins := []mfaapi.Login{withFirst, alice()}
 	logins[1].OTPSecret = second.Association.Secret
-	var associated sync.WaitGroup
+	var associated, confirmed sync.WaitGroup
 	associated.Add(2)
-	bothPending := make(chan struct{})
+	confirmed.Add(2)
+	bothPending, bothConfirmed := make(chan struct{}), make(chan struct{})
 	go func() { associated.Wait(); close(bothPending) }()
+	go func() { confirmed.Wait(); close(bothConfirmed) }()
 	ids, errs := make([]string, 2), make([]error, 2)
 	var wg sync.WaitGroup
 	for i := range 2 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var once sync.Once
+			var once, confirmOnce sync.Once
 			defer once.Do(associated.Done) // a run that fails before confirming releases the other
+			defer confirmOnce.Do(confirmed.Done)
 			c := newClient(t, tn, func(cfg *mfaapi.Config) { cfg.TOTPStore = totp.DirStore{Dir: t.TempDir()} })
 			confirm := func(ctx context.Context, mfaToken string, a *mfaapi.Association) (*mfaapi.Tokens, error) {
 				once.Do(associated.Done)
@@ -175,7 +178,18 @@ func TestConcurrentEnrollmentsOnTwoMachinesNeverGuess(t *testing.T) {
 					return nil, errors.New("the other run never associated")
 				}
 				code, _ := totp.Code(a.Secret, tn.Now())
-				return c.VerifyOTP(ctx, mfaToken, code)
+				tokens, err := c.VerifyOTP(ctx, mfaToken, code)
+				// Both factors are active before either run lists them: the run that
+				// associated first did not see the other's factor before, so it cannot tell
+				// the two new active factors apart (without this wait, one run may list
+				// before the other confirms, and then both are right to choose).
+				confirmOnce.Do(confirmed.Done)
+				select {
+				case <-bothConfirmed:
+				case <-time.After(30 * time.Second):
+					return nil, errors.New("the other run never confirmed")
+				}
+				return tokens, err
 			}
 			var e *mfaapi.Enrollment
 			e, errs[i] = c.Session(logins[i]).Enroll(ctx(t), mfaapi.AssociateRequest{AuthenticatorTypes: []string{"otp"}}, confirm, mfaapi.StepUp{})
