@@ -97,7 +97,7 @@ func RemoveIdle(path string, guarded ...string) bool {
 	if err != nil {
 		return false
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	ok, supported := tryLock(f)
 	if !supported || !ok {
 		return false

@@ -258,7 +258,7 @@ func (r *oobAuthenticatorResource) Create(ctx context.Context, req resource.Crea
 	// The enrollment lists first anyway; this listing is the one it reuses (Snapshot).
 	if list, err := session.Snapshot(ctx); err == nil {
 		if dup := activeForDestination(list, channel, plan.destination()); dup != nil {
-			refuseDuplicateDestination(&resp.Diagnostics, plan.Login, channel, dup)
+			refuseDuplicateDestination(&resp.Diagnostics, plan.Login, dup)
 			return
 		}
 	}
@@ -302,7 +302,7 @@ func isPhoneChannel(c string) bool { return c == "sms" || c == "voice" }
 // refuseDuplicateDestination stops an enrollment that would give the user a second factor for
 // a destination it has one for already (typically left by a failed import or a killed run):
 // the second factor would be unmanaged, and the first one would never be cleaned up.
-func refuseDuplicateDestination(diags *diag.Diagnostics, login *loginModel, channel string, dup *mfaapi.Authenticator) {
+func refuseDuplicateDestination(diags *diag.Diagnostics, login *loginModel, dup *mfaapi.Authenticator) {
 	importID := login.Username.ValueString() + ":" + dup.ID
 	if realm := login.Realm.ValueString(); realm != "" {
 		importID = realm + "/" + importID

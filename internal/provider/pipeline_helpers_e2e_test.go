@@ -44,10 +44,9 @@ func newPipeline(t *testing.T, cfg emulator.Config) *pipeline {
 
 // freshRunner points the provider at a new, empty cache directory: nothing a previous run
 // left on "this machine" (used TOTP steps, the in-flight journal, locks) is there.
-func (p *pipeline) freshRunner() string {
+func (p *pipeline) freshRunner() {
 	p.cache = p.t.TempDir()
 	p.env = append(p.env, "AUTH0MFA_CACHE_DIR="+p.cache)
-	return p.cache
 }
 
 // providerBlock configures the provider as a team that also has a management application does.
