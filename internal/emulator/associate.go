@@ -91,7 +91,7 @@ func (s *Server) associateOTP(u *user) (*associateResponse, *apiError) {
 	if !s.cfg.Factors.OTP {
 		return nil, factorDisabled("otp")
 	}
-	a := &authenticator{id: newAuthenticatorID(kindTOTP), kind: kindTOTP, secret: s.secret(newTOTPSecret())}
+	a := &authenticator{id: newAuthenticatorID(kindTOTP), kind: kindTOTP, secret: s.secret(newTOTPSecret()), created: s.now()}
 	u.authenticators = append(u.authenticators, a)
 	return &associateResponse{AuthenticatorType: "otp", Secret: a.secret, BarcodeURI: s.otpBarcodeURI(u, a.secret)}, nil
 }
@@ -159,7 +159,7 @@ func (s *Server) associatePhone(u *user, channel, phone string) (*associateRespo
 	if !e164.MatchString(phone) {
 		return nil, badRequest("phone_number must be in E.164 format, for example +15551234567.")
 	}
-	primary := &authenticator{id: newAuthenticatorID(channel), kind: channel, destination: phone}
+	primary := &authenticator{id: newAuthenticatorID(channel), kind: channel, destination: phone, created: s.now()}
 	u.authenticators = append(u.authenticators, primary)
 	twin := kindVoice
 	if channel == kindVoice {
@@ -167,7 +167,7 @@ func (s *Server) associatePhone(u *user, channel, phone string) (*associateRespo
 	}
 	if s.factorEnabled(twin) {
 		suffix := strings.TrimPrefix(primary.id, channel+"|")
-		c := &authenticator{id: twin + "|" + suffix, kind: twin, destination: phone, companionID: primary.id, secondary: true}
+		c := &authenticator{id: twin + "|" + suffix, kind: twin, destination: phone, companionID: primary.id, secondary: true, created: s.now()}
 		primary.companionID = c.id
 		u.authenticators = append(u.authenticators, c)
 	}
@@ -187,7 +187,7 @@ func (s *Server) associateEmail(u *user, email string) (*associateResponse, *api
 	if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
 		return nil, badRequest("email is not a valid email address.")
 	}
-	a := &authenticator{id: newAuthenticatorID(kindEmail), kind: kindEmail, destination: email}
+	a := &authenticator{id: newAuthenticatorID(kindEmail), kind: kindEmail, destination: email, created: s.now()}
 	u.authenticators = append(u.authenticators, a)
 	return s.startBindingTransaction(u, a, kindEmail), nil
 }
@@ -206,7 +206,7 @@ func (s *Server) associatePush(u *user) (*associateResponse, *apiError) {
 	if !s.cfg.Factors.Push {
 		return nil, factorDisabled("push")
 	}
-	push := &authenticator{id: newAuthenticatorID(kindPush), kind: kindPush}
+	push := &authenticator{id: newAuthenticatorID(kindPush), kind: kindPush, created: s.now()}
 	otpTwin := &authenticator{id: newAuthenticatorID(kindTOTP), kind: kindTOTP, secret: newTOTPSecret(),
 		companionID: push.id, secondary: true}
 	push.companionID = otpTwin.id
@@ -231,6 +231,6 @@ func (s *Server) issueFirstRecoveryCode(u *user) string {
 		}
 	}
 	u.recoveryCode = s.secret(newRecoveryCode())
-	u.authenticators = append(u.authenticators, &authenticator{id: newAuthenticatorID(kindRecovery), kind: kindRecovery})
+	u.authenticators = append(u.authenticators, &authenticator{id: newAuthenticatorID(kindRecovery), kind: kindRecovery, created: s.now()})
 	return u.recoveryCode
 }

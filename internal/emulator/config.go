@@ -122,7 +122,7 @@ func DemoConfig() Config {
 			// A machine-to-machine application for the Management API, as
 			// auth0mfa_recovery_code_regeneration needs (management_client_id/secret).
 			ClientID: "demo-management", ClientSecret: "demo-management-secret",
-			GrantTypes: []string{GrantClientCredentials}, ManagementScopes: []string{ScopeUpdateUsers, ScopeDeleteGuardianEnrollments},
+			GrantTypes: []string{GrantClientCredentials}, ManagementScopes: append([]string{ScopeUpdateUsers, ScopeDeleteGuardianEnrollments}, AuthenticationMethodScopes...),
 		}},
 		Users: []UserConfig{{
 			Username: "demo@example.com", Email: "demo@example.com",
@@ -223,8 +223,10 @@ func validateUser(u UserConfig) error {
 	if strings.TrimSpace(u.Username) == "" {
 		return errors.New("every user needs a username")
 	}
-	if u.Password == "" {
-		return fmt.Errorf("user %q needs a password", u.Username)
+	if u.Password == "" && (u.Connection == "" || u.Connection == DefaultConnection) {
+		// Users of a passwordless or social connection have none (they are what the
+		// Management API's authentication-methods route is for); a database user needs one.
+		return fmt.Errorf("user %q needs a password (only users of a passwordless or social connection, named in connection, may have none)", u.Username)
 	}
 	if provider, id, ok := strings.Cut(u.UserID, "|"); u.UserID != "" && (!ok || provider == "" || id == "" || strings.ContainsAny(u.UserID, "/ ")) {
 		return fmt.Errorf("user %q: user_id %q must look like auth0|ID", u.Username, u.UserID)

@@ -44,6 +44,8 @@ type authenticator struct {
 	usedSteps   map[int64]bool // TOTP steps whose code was accepted: each code works once
 	derived     bool           // listed because the user's email is verified; cannot be deleted
 	secondary   bool           // created alongside another enrollment (voice twin, push's otp)
+	created     time.Time      // the Management API's created_at
+	label       string         // the Management API's name (set there; the MFA API names none)
 }
 
 func (a *authenticator) authenticatorType() string {
@@ -280,6 +282,11 @@ func maskEmail(e string) string {
 	local, domain, ok := strings.Cut(e, "@")
 	if !ok {
 		return strings.Repeat("*", len(e))
+	}
+	if len(local) <= 4 {
+		// Recorded: "foo@example.com" is listed as "****@exam*******" (GO1-REC, and the MFA
+		// API's GO-REC), four stars whatever the length of a short local part.
+		return "****@" + maskKeep(domain, 4)
 	}
 	return maskKeep(local, 4) + "@" + maskKeep(domain, 4)
 }

@@ -57,7 +57,8 @@ func ConfigWithPolicy(policy string) emulator.Config {
 			GrantTypes: append([]string(nil), emulator.AllGrantTypes...),
 		}, {
 			ClientID: ManagementClientID, ClientSecret: ManagementClientSecret,
-			GrantTypes: []string{emulator.GrantClientCredentials}, ManagementScopes: []string{emulator.ScopeUpdateUsers, emulator.ScopeDeleteGuardianEnrollments},
+			GrantTypes:       []string{emulator.GrantClientCredentials},
+			ManagementScopes: append([]string{emulator.ScopeUpdateUsers, emulator.ScopeDeleteGuardianEnrollments}, emulator.AuthenticationMethodScopes...),
 		}},
 		Users: []emulator.UserConfig{{Username: Username, Email: Username, Password: Password, UserID: UserID}},
 	}
