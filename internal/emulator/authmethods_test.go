@@ -209,4 +209,3 @@ func keysInOrder(t *testing.T, raw []byte) string {
 	}
 	return strings.Join(keys, ",")
 }
-
