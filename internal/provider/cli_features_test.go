@@ -25,9 +25,10 @@ type cliFeature struct {
 }
 
 var (
-	featureIdentity = cliFeature{"resource identity (import by identity)", version.Must(version.NewVersion("1.12.0")), version.Must(version.NewVersion("1.12.0"))}
-	featureQuery    = cliFeature{"list resources (terraform query)", version.Must(version.NewVersion("1.14.0")), nil}
-	featureActions  = cliFeature{"actions (action blocks, action_trigger)", version.Must(version.NewVersion("1.14.0")), nil}
+	featureIdentity  = cliFeature{"resource identity (import by identity)", version.Must(version.NewVersion("1.12.0")), version.Must(version.NewVersion("1.12.0"))}
+	featureWriteOnly = cliFeature{"write-only attributes", version.Must(version.NewVersion("1.11.0")), version.Must(version.NewVersion("1.11.0"))}
+	featureQuery     = cliFeature{"list resources (terraform query)", version.Must(version.NewVersion("1.14.0")), nil}
+	featureActions   = cliFeature{"actions (action blocks, action_trigger)", version.Must(version.NewVersion("1.14.0")), nil}
 )
 
 // requires is the TerraformVersionChecks of a test that needs feature.

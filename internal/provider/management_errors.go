@@ -20,6 +20,10 @@ var (
 	managementCallRecoveryCode = managementCall{"Cannot Regenerate the Recovery Code", mfaapi.ScopeUpdateUsers}
 	managementCallResetFactors = managementCall{"Cannot Reset the User's Authenticators", mfaapi.ScopeDeleteGuardianEnrollments}
 	managementCallUnblock      = managementCall{"Cannot Unblock the User", mfaapi.ScopeUpdateUsers}
+	managementCallCreateMethod = managementCall{"Could Not Create the Authentication Method", mfaapi.ScopeCreateAuthenticationMethods}
+	managementCallReadMethod   = managementCall{"Could Not Read the Authentication Method", mfaapi.ScopeReadAuthenticationMethods}
+	managementCallUpdateMethod = managementCall{"Could Not Update the Authentication Method", mfaapi.ScopeUpdateAuthenticationMethods}
+	managementCallDeleteMethod = managementCall{"Could Not Delete the Authentication Method", mfaapi.ScopeDeleteAuthenticationMethods}
 )
 
 // addManagementError explains a failed Management API call with what to do about it.
@@ -38,6 +42,16 @@ func addManagementError(diags *diag.Diagnostics, op managementCall, userID strin
 	case errors.As(err, &e) && e.StatusCode == http.StatusForbidden:
 		hint = "The Management API token lacks a scope: grant " + op.scope + " to the management application (Dashboard: " +
 			"Applications > APIs > Auth0 Management API > Machine to Machine Applications)."
+	case mfaapi.IsConflict(err):
+		hint = fmt.Sprintf("User %q already has this method (the same phone number, email or TOTP secret). Import it "+
+			"(terraform import <address> '%s:<method id>'; the auth0mfa_authentication_methods data source lists the ids) "+
+			"or delete it first.", userID, userID)
+	case errors.As(err, &e) && e.Code == "invalid_body":
+		hint = "Auth0 refused the method's arguments; Auth0's message below says which."
+	case mfaapi.IsAmbiguous(err):
+		hint = fmt.Sprintf("The answer was lost on the way, so the method may or may not exist now. List the user's methods "+
+			"(the auth0mfa_authentication_methods data source) and import the new one, or delete it, before you apply "+
+			"again; user %q.", userID)
 	case op == managementCallRecoveryCode && errors.As(err, &e) && e.StatusCode == http.StatusBadRequest:
 		hint = fmt.Sprintf("Auth0 would not make a recovery code for user %q. A user has a recovery code only beside a "+
 			"confirmed MFA factor, with recovery codes enabled for the tenant: create the user's factor first "+

@@ -161,7 +161,8 @@ func (p *auth0mfaProvider) ValidateConfig(ctx context.Context, req provider.Vali
 }
 
 func (p *auth0mfaProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewOTPAuthenticatorResource, NewOOBAuthenticatorResource, NewRecoveryCodeRegenerationResource}
+	return []func() resource.Resource{NewOTPAuthenticatorResource, NewOOBAuthenticatorResource, NewRecoveryCodeRegenerationResource,
+		NewAuthenticationMethodResource}
 }
 
 func (p *auth0mfaProvider) DataSources(context.Context) []func() datasource.DataSource {
