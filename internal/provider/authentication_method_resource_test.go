@@ -265,3 +265,36 @@ resource "auth0mfa_authentication_method" "b" {
 		}},
 	})
 }
+
+// The data source lists what the Management API shows: the method the resource created and a
+// factor enrolled through the MFA API, masked, with their creation times.
+func TestAccAuthenticationMethodsDataSource_listsBothRoutes(t *testing.T) {
+	env := newAccEnv(t)
+	env.emulatorOnly(t)
+	if _, err := env.client(t).Session(mfaapi.Login{Username: env.username, Password: env.password}).EnrollOTP(context.Background(), mfaapi.StepUp{}); err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: env.managementProviderBlock() + `resource "auth0mfa_authentication_method" "email" {
+  user_id = "` + emutest.UserID + `"
+  type    = "email"
+  email   = "alice.codes@example.com"
+}
+data "auth0mfa_authentication_methods" "all" {
+  user_id    = "` + emutest.UserID + `"
+  depends_on = [auth0mfa_authentication_method.email]
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.auth0mfa_authentication_methods.all", at("methods"), knownvalue.ListPartial(map[int]knownvalue.Check{
+					0: knownvalue.ObjectPartial(map[string]knownvalue.Check{"type": knownvalue.StringExact("totp"), "confirmed": knownvalue.Bool(true),
+						"created_at": knownvalue.NotNull()}),
+					2: knownvalue.ObjectPartial(map[string]knownvalue.Check{"type": knownvalue.StringExact("email"),
+						"masked_destination": knownvalue.StringExact("alic*******@exam*******")}),
+				})),
+			},
+		}},
+	})
+}

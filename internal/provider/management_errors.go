@@ -23,6 +23,7 @@ var (
 	managementCallCreateMethod = managementCall{"Could Not Create the Authentication Method", mfaapi.ScopeCreateAuthenticationMethods}
 	managementCallReadMethod   = managementCall{"Could Not Read the Authentication Method", mfaapi.ScopeReadAuthenticationMethods}
 	managementCallUpdateMethod = managementCall{"Could Not Update the Authentication Method", mfaapi.ScopeUpdateAuthenticationMethods}
+	managementCallListMethods  = managementCall{"Could Not List the Authentication Methods", mfaapi.ScopeReadAuthenticationMethods}
 	managementCallDeleteMethod = managementCall{"Could Not Delete the Authentication Method", mfaapi.ScopeDeleteAuthenticationMethods}
 )
 

@@ -166,7 +166,7 @@ func (p *auth0mfaProvider) Resources(context.Context) []func() resource.Resource
 }
 
 func (p *auth0mfaProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewAuthenticatorsDataSource}
+	return []func() datasource.DataSource{NewAuthenticatorsDataSource, NewAuthenticationMethodsDataSource}
 }
 
 // EphemeralResources need no provider credentials: they compute locally.
