@@ -78,12 +78,12 @@ func (r *authenticationMethodResource) Schema(_ context.Context, _ resource.Sche
 				Description: "`totp`, `phone` or `email`. Changing it replaces the method."},
 			"name": schema.StringAttribute{Optional: true,
 				Description: "A label Auth0 shows for the method. Changes in place."},
-			"phone_number": schema.StringAttribute{Optional: true, PlanModifiers: replace, Validators: []validator.String{e164Validator()},
+			"phone_number": schema.StringAttribute{Optional: true, PlanModifiers: []planmodifier.String{replaceUnlessImported()}, Validators: []validator.String{e164Validator()},
 				Description: "For `phone`: the number in E.164 format (`+15551234567`). Auth0 lists it masked, so it is never read back. Changing it replaces the method."},
 			"preferred_authentication_method": schema.StringAttribute{Optional: true,
 				Validators:  []validator.String{stringvalidator.OneOf("sms", "voice")},
 				Description: "For `phone`: `sms` (Auth0's default) or `voice`. Changes in place."},
-			"email": schema.StringAttribute{Optional: true, PlanModifiers: replace, Validators: []validator.String{emailValidator()},
+			"email": schema.StringAttribute{Optional: true, PlanModifiers: []planmodifier.String{replaceUnlessImported()}, Validators: []validator.String{emailValidator()},
 				Description: "For `email`: the address codes go to. Auth0 lists it masked, so it is never read back. Changing it replaces the method."},
 			"totp_secret_wo": schema.StringAttribute{Optional: true, Sensitive: true, WriteOnly: true,
 				Validators: []validator.String{totpSecretValidator(), stringvalidator.AlsoRequires(path.MatchRoot("totp_secret_wo_version"))},
@@ -91,8 +91,10 @@ func (r *authenticationMethodResource) Schema(_ context.Context, _ resource.Sche
 					"plan or state (Terraform 1.11+ or OpenTofu 1.11+). Feed it from an ephemeral value (an ephemeral resource of your " +
 					"secret store, or an `ephemeral` variable). Omitted: the provider generates one into `totp_secret`."},
 			"totp_secret_wo_version": schema.Int64Attribute{Optional: true,
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
-				Description:   "Required with `totp_secret_wo`: Terraform cannot see a write-only value change, so change this number to seed a new secret (it replaces the method)."},
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplaceIf(func(_ context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
+					resp.RequiresReplace = !req.StateValue.IsNull() // set for the first time after an import: no new secret
+				}, "Changing it replaces the method (except when it is first set after an import).", "Changing it replaces the method (except when it is first set after an import).")},
+				Description: "Required with `totp_secret_wo`: Terraform cannot see a write-only value change, so change this number to seed a new secret (it replaces the method)."},
 			"totp_secret": schema.StringAttribute{Computed: true, Sensitive: true, PlanModifiers: keep,
 				Description: "For `totp` without `totp_secret_wo`: the secret the provider generated (20 random bytes, base32). Null otherwise."},
 			"barcode_uri": schema.StringAttribute{Computed: true, Sensitive: true, PlanModifiers: keep,

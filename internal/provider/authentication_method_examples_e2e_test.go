@@ -1,0 +1,54 @@
+//go:build unix
+
+package provider
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator"
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator/emutest"
+)
+
+// TestAccAuthenticationMethodExamplesRun applies the resource's and the data source's examples
+// as the docs show them, against the emulator (the user id of the examples exists there), then
+// destroys them.
+func TestAccAuthenticationMethodExamplesRun(t *testing.T) {
+	requireCLIFeature(t, featureWriteOnly)
+	p := newPipeline(t, emutest.Config())
+	const exampleUser = "auth0|63d17c639d503d76c056c16e"
+	if err := p.tn.AddUser(emulator.UserConfig{Username: "ci-bot@example.com", Email: "ci-bot@example.com", Password: "pw-ci-bot-1", UserID: exampleUser}); err != nil {
+		t.Fatal(err)
+	}
+	var hcl strings.Builder
+	for _, f := range []string{"../../examples/resources/auth0mfa_authentication_method/resource.tf", "../../examples/data-sources/auth0mfa_authentication_methods/data-source.tf"} {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hcl.Write(raw)
+	}
+	// The data source reads after the methods exist.
+	p.write(strings.Replace(hcl.String(), `user_id = "auth0|63d17c639d503d76c056c16e"
+}
+
+output "ci_bot_methods"`, `user_id = "auth0|63d17c639d503d76c056c16e"
+  depends_on = [auth0mfa_authentication_method.ci_bot_totp, auth0mfa_authentication_method.support_bot_totp,
+    auth0mfa_authentication_method.ci_bot_phone, auth0mfa_authentication_method.ci_bot_email]
+}
+
+output "ci_bot_methods"`, 1))
+	p.env = append(p.env, "TF_VAR_ci_bot_totp_secret="+userSecret)
+	out := p.must("apply", "-auto-approve", "-input=false")
+	if !strings.Contains(out, "Apply complete! Resources: 4 added") || !strings.Contains(out, "(totp, created ") || !strings.Contains(out, "(phone, created ") {
+		t.Fatalf("the examples did not apply as documented:\n%s", out)
+	}
+	if qr := p.must("output", "-raw", "support_bot_qr_code"); !strings.HasPrefix(qr, "iVBORw0KGgo") {
+		t.Fatalf("the QR code output is %.20q", qr)
+	}
+	if out, err := p.run("plan", "-detailed-exitcode", "-input=false"); err != nil {
+		t.Fatalf("the plan after the examples is not empty: %v\n%s", err, out)
+	}
+	p.must("destroy", "-auto-approve", "-input=false")
+}
