@@ -221,8 +221,13 @@ func (s *Server) associatePush(u *user) (*associateResponse, *apiError) {
 
 // issueFirstRecoveryCode creates the user's recovery code with its first enrollment; GO-REC
 // shows it only on the first associate, even while that factor is unconfirmed.
+//
+// A user who already has an active factor is not enrolling a first one: a factor created through
+// the Management API comes without a recovery code, and the user has none until it is
+// regenerated (reference auth0-management-route.md §3.3), also when it later enrolls through the
+// MFA API.
 func (s *Server) issueFirstRecoveryCode(u *user) string {
-	if !s.cfg.Factors.RecoveryCode {
+	if !s.cfg.Factors.RecoveryCode || u.hasEnrolledFactor() {
 		return ""
 	}
 	for _, a := range u.authenticators {

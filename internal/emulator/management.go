@@ -100,6 +100,11 @@ func (s *Server) handleRecoveryCodeRegeneration(w http.ResponseWriter, r *http.R
 		return
 	}
 	u.recoveryCode = s.secret(newRecoveryCode())
+	if u.hasEnrolledFactor() && u.activeRecoveryCode() == nil {
+		// A user whose factors came through the Management API had no recovery code: the new
+		// one passes MFA like one issued with a first factor.
+		u.authenticators = append(u.authenticators, &authenticator{id: newAuthenticatorID(kindRecovery), kind: kindRecovery, active: true, created: s.now()})
+	}
 	writeJSON(w, http.StatusOK, map[string]string{"recovery_code": u.recoveryCode})
 }
 

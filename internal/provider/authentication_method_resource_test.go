@@ -298,3 +298,75 @@ data "auth0mfa_authentication_methods" "all" {
 		}},
 	})
 }
+
+// Both routes on one user: a TOTP method seeded through the Management API is the
+// login.otp_secret with which the user route steps up and enrolls an SMS factor, and the
+// user, who got no recovery code with the method, gets one through regeneration.
+func TestAccAuthenticationMethod_bothRoutesOnOneUser(t *testing.T) {
+	env := newAccEnv(t)
+	env.emulatorOnly(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkNoMethods(t, env, emutest.UserID),
+		Steps: []resource.TestStep{{
+			Config: env.managementProviderBlock() + fmt.Sprintf(`resource "auth0mfa_authentication_method" "totp" {
+  user_id = %[1]q
+  type    = "totp"
+}
+resource "auth0mfa_oob_authenticator" "sms" {
+  login = {
+    username   = %[2]q
+    password   = %[3]q
+    otp_secret = auth0mfa_authentication_method.totp.totp_secret
+  }
+  channel              = "sms"
+  phone_number         = "+15551230777"
+  %[4]s
+}
+resource "auth0mfa_recovery_code_regeneration" "code" {
+  user_id    = %[1]q
+  depends_on = [auth0mfa_authentication_method.totp]
+}
+`, emutest.UserID, env.username, env.password, codeCommand(env)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("auth0mfa_oob_authenticator.sms", at("active"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue("auth0mfa_oob_authenticator.sms", at("recovery_codes"), knownvalue.Null()), // not the user's first factor
+				statecheck.ExpectKnownValue("auth0mfa_recovery_code_regeneration.code", at("recovery_code"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9A-Z]{24}$`))),
+			},
+		}},
+	})
+}
+
+// An imported method: the configuration's phone number is stored by the first apply, in place.
+func TestAccAuthenticationMethod_importThenApplyDoesNotReplace(t *testing.T) {
+	env := newAccEnv(t)
+	env.emulatorOnly(t)
+	created, err := env.managementClient(t).CreateAuthenticationMethod(context.Background(), emutest.UserID,
+		mfaapi.NewAuthenticationMethod{Type: "phone", PhoneNumber: "+15551230555"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := env.managementProviderBlock() + fmt.Sprintf(`import {
+  to = auth0mfa_authentication_method.phone
+  id = "%s:%s"
+}
+resource "auth0mfa_authentication_method" "phone" {
+  user_id      = %q
+  type         = "phone"
+  phone_number = "+15551230555"
+}
+`, emutest.UserID, created.ID, emutest.UserID)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkNoMethods(t, env, emutest.UserID),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("auth0mfa_authentication_method.phone", plancheck.ResourceActionUpdate),
+				}},
+			},
+			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+}
