@@ -52,3 +52,48 @@ output "ci_bot_methods"`, 1))
 	}
 	p.must("destroy", "-auto-approve", "-input=false")
 }
+
+// TestAccAuthenticationMethod_requestFloor counts the route's requests through the real CLI:
+// per resource one create, one read per refresh, one delete, plus one Management API token per
+// provider process (each terraform command starts one).
+func TestAccAuthenticationMethod_requestFloor(t *testing.T) {
+	p := newPipeline(t, emutest.Config())
+	var hcl strings.Builder
+	const n = 4
+	for i := range n {
+		hcl.WriteString(`resource "auth0mfa_authentication_method" "m` + string(rune('a'+i)) + `" {
+  user_id = "` + emutest.UserID + `"
+  type    = "email"
+  email   = "bot-` + string(rune('a'+i)) + `@example.com"
+}
+`)
+	}
+	p.write(hcl.String())
+	phase := func(args ...string) map[string]int {
+		before := p.tn.Stats()
+		p.must(args...)
+		after := p.tn.Stats()
+		out := map[string]int{}
+		for k, v := range after {
+			if d := v - before[k]; d > 0 {
+				out[k] = d
+			}
+		}
+		return out
+	}
+	want := func(name string, got map[string]int, endpoint string, count int) {
+		t.Helper()
+		if got[endpoint] != count {
+			t.Errorf("%s: %d × %s, want %d (all: %v)", name, got[endpoint], endpoint, count, got)
+		}
+	}
+	apply := phase("apply", "-auto-approve", "-input=false")
+	want("apply", apply, "POST /api/v2/users/{id}/authentication-methods", n)
+	want("apply", apply, "POST /oauth/token", 1)
+	refresh := phase("plan", "-refresh-only", "-input=false")
+	want("refresh", refresh, "GET /api/v2/users/{id}/authentication-methods/{method_id}", n)
+	want("refresh", refresh, "POST /oauth/token", 1)
+	destroy := phase("destroy", "-auto-approve", "-input=false")
+	want("destroy", destroy, "DELETE /api/v2/users/{id}/authentication-methods/{method_id}", n)
+	want("destroy", destroy, "GET /api/v2/users/{id}/authentication-methods/{method_id}", n) // its own refresh
+}
