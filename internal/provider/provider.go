@@ -181,7 +181,7 @@ func (p *auth0mfaProvider) Actions(context.Context) []func() action.Action {
 
 // ListResources (Terraform 1.14+) let `terraform query` find factors to import.
 func (p *auth0mfaProvider) ListResources(context.Context) []func() list.ListResource {
-	return []func() list.ListResource{newOTPAuthenticatorList, newOOBAuthenticatorList}
+	return []func() list.ListResource{newOTPAuthenticatorList, newOOBAuthenticatorList, newAuthenticationMethodList}
 }
 
 func (p *auth0mfaProvider) Functions(context.Context) []func() function.Function {
