@@ -164,8 +164,12 @@ func TestAccAuthenticationMethod_totpGenerated(t *testing.T) {
 // Phone and email methods: created confirmed, the preferred phone method changes in place, a
 // new number replaces, and the MFA API lists them.
 func TestAccAuthenticationMethod_phoneAndEmail(t *testing.T) {
-	env := newAccEnv(t)
-	env.emulatorOnly(t)
+	for _, policy := range emutest.Policies {
+		t.Run(policy, func(t *testing.T) { testPhoneAndEmailMethods(t, newAccEnvOn(t, emutest.ConfigWithPolicy(policy))) })
+	}
+}
+
+func testPhoneAndEmailMethods(t *testing.T, env *accEnv) {
 	cfg := func(phone, preferred string) string {
 		return env.managementProviderBlock() + fmt.Sprintf(`resource "auth0mfa_authentication_method" "phone" {
   user_id                         = %[1]q
