@@ -38,9 +38,12 @@ func startTenant(users int, latency time.Duration, policy string) (*tenant, erro
 	cfg := emulator.Config{Domain: benchDomain, MFAPolicy: policy, Clients: []emulator.ClientConfig{{
 		ClientID: benchClientID, ClientSecret: benchClientSecret,
 		GrantTypes: append([]string(nil), emulator.AllGrantTypes...),
+	}, {
+		ClientID: benchManagementClientID, ClientSecret: benchManagementClientSecret,
+		GrantTypes: []string{emulator.GrantClientCredentials}, ManagementScopes: emulator.AuthenticationMethodScopes,
 	}}}
 	for i := range users {
-		cfg.Users = append(cfg.Users, emulator.UserConfig{Username: username(i), Password: benchPassword})
+		cfg.Users = append(cfg.Users, emulator.UserConfig{Username: username(i), Password: benchPassword, UserID: fmt.Sprintf("auth0|bench%04d", i)})
 	}
 	srv, err := emulator.New(cfg, emulator.WithLatency(latency))
 	if err != nil {

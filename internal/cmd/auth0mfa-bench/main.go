@@ -25,6 +25,7 @@ type options struct {
 	parallelism int
 	rateUsers   int
 	floorUsers  int
+	methodUsers []int
 	rateLimit   int
 	out         string
 	markdown    string
@@ -62,6 +63,7 @@ func main() {
 func parseFlags(args []string) (options, error) {
 	fs := flag.NewFlagSet("auth0mfa-bench", flag.ContinueOnError)
 	users := fs.String("users", "10,100,500", "comma-separated user counts; each user gets an OTP and an SMS factor")
+	methodUsers := fs.String("method-users", "100,500", "comma-separated user counts of the administrator's route (one TOTP method each); \"\" skips it")
 	o := options{}
 	fs.IntVar(&o.runs, "runs", 3, "runs per user count; wall times are medians")
 	fs.DurationVar(&o.latency, "latency", 50*time.Millisecond, "latency the emulator adds to every Auth0 request")
@@ -81,6 +83,15 @@ func parseFlags(args []string) (options, error) {
 			return o, fmt.Errorf("-users: %q is not a count between 1 and 5000", f)
 		}
 		o.users = append(o.users, n)
+	}
+	if strings.TrimSpace(*methodUsers) != "" {
+		for _, f := range strings.Split(*methodUsers, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 || n > 5000 {
+				return o, fmt.Errorf("-method-users: %q is not a count between 1 and 5000", f)
+			}
+			o.methodUsers = append(o.methodUsers, n)
+		}
 	}
 	if o.runs < 1 || o.parallelism < 1 || o.latency < 0 || o.rateLimit < 1 || o.rateUsers < 0 || o.floorUsers < 0 {
 		return o, fmt.Errorf("-runs, -parallelism and -token-rate-limit must be positive, -latency, -rate-limited-users and -floor-users not negative")

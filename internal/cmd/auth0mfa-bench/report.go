@@ -87,6 +87,7 @@ type report struct {
 	Exponents   map[string]float64 `json:"growth_exponents,omitempty"`
 	RateLimited *rateLimitedResult `json:"rate_limited,omitempty"`
 	Floors      []floorResult      `json:"floor_matrix,omitempty"`
+	Methods     []methodsResult    `json:"authentication_methods,omitempty"`
 	Targets     []target           `json:"targets"`
 	Passed      bool               `json:"passed"`
 }
@@ -123,6 +124,14 @@ func run(ctx context.Context, o options) (*report, error) {
 			return nil, err
 		}
 		rep.RateLimited = rl
+	}
+	for _, u := range o.methodUsers {
+		fmt.Fprintf(os.Stderr, "administrator's route: %d users\n", u)
+		mr, err := measureMethods(ctx, tc, o, u)
+		if err != nil {
+			return nil, err
+		}
+		rep.Methods = append(rep.Methods, mr)
 	}
 	if o.floorUsers > 0 {
 		if rep.Floors, err = measureFloors(ctx, tc, o); err != nil {
@@ -274,6 +283,12 @@ func (r *report) evaluate() {
 				add(fmt.Sprintf("requests/minimum, %s, policy %s, %s, U=%d", e.Phase, f.Policy, f.Form, f.Users),
 					float64(e.Total)/float64(e.MinRequests), 1, e.Total <= e.MinRequests)
 			}
+		}
+	}
+	for _, m := range r.Methods {
+		for _, p := range m.Phases {
+			// Issue 23: one request of the route per resource and phase.
+			add(fmt.Sprintf("route requests per resource, authentication methods, %s, U=%d", p.Phase, m.Users), p.RequestsPerResource, 1, p.RequestsPerResource <= 1)
 		}
 	}
 	r.Exponents = growthExponents(r.Scales)

@@ -144,3 +144,12 @@ func TestDestroyIsJudgedByTheStateSizedBaseline(t *testing.T) {
 		t.Fatal("destroy at (a′) 1.4 must miss")
 	}
 }
+
+// The administrator's route is judged at one request of the route per resource and phase.
+func TestMethodsRouteIsJudged(t *testing.T) {
+	r := &report{Methods: []methodsResult{{Users: 10, Phases: []methodsPhaseEntry{{Phase: "apply", RequestsPerResource: 2, Requests: map[string]int{}}}}}}
+	r.evaluate()
+	if r.Passed || !strings.Contains(r.table(), "| 10 | apply |") {
+		t.Fatalf("two requests per resource must miss:\n%s", r.table())
+	}
+}

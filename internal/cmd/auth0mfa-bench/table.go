@@ -23,6 +23,7 @@ func (r *report) table() string {
 		}
 	}
 	b.WriteString(floorTable(r.Floors))
+	b.WriteString(methodsTable(r.Methods))
 	b.WriteString("\nState per resource after apply, by type (bytes of the state file Terraform rewrites after every resource):\n\n| users |")
 	types := []string{}
 	if len(r.Scales) > 0 {
