@@ -72,15 +72,7 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
 			"Email authenticators derived from verified emails cannot be deleted.")
 		return
 	}
-	u.remove(a.id)
-	if a.companionID != "" {
-		u.remove(a.companionID)
-	}
-	if a.kind == kindRecovery {
-		u.recoveryCode = ""
-	}
-	u.dropRecoveryIfAlone()
-	s.forgetTransactions(u)
+	s.removeFactor(u, a)
 	// Recorded (row 12: go-auth0 TestMFADeleteAuthenticator.yaml): 204 with this Content-Type.
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusNoContent)

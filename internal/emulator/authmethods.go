@@ -230,14 +230,7 @@ func (s *Server) handleDeleteMethod(w http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		return
 	}
-	// The same removal as the MFA API's DELETE /mfa/authenticators/{id}: the twin goes too, and
-	// the recovery code with the user's last factor.
-	u.remove(a.id)
-	if a.companionID != "" {
-		u.remove(a.companionID)
-	}
-	u.dropRecoveryIfAlone()
-	s.forgetTransactions(u)
+	s.removeFactor(u, a) // as the MFA API's DELETE /mfa/authenticators/{id} does
 	writeManagementNoContent(w)
 }
 
@@ -250,6 +243,20 @@ func (s *Server) handleDeleteAllMethods(w http.ResponseWriter, r *http.Request) 
 	}
 	s.removeAllMethods(u)
 	writeManagementNoContent(w)
+}
+
+// removeFactor deletes a factor through either API: its twin goes too, and the recovery code
+// with the user's last factor.
+func (s *Server) removeFactor(u *user, a *authenticator) {
+	u.remove(a.id)
+	if a.companionID != "" {
+		u.remove(a.companionID)
+	}
+	if a.kind == kindRecovery {
+		u.recoveryCode = ""
+	}
+	u.dropRecoveryIfAlone()
+	s.forgetTransactions(u)
 }
 
 // removeAllMethods deletes every factor of the user but the verified email, which belongs to

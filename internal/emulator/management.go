@@ -121,13 +121,7 @@ func (s *Server) handleDeleteAllAuthenticators(w http.ResponseWriter, r *http.Re
 	if u == nil {
 		return
 	}
-	kept := u.authenticators[:0]
-	for _, a := range u.authenticators {
-		if a.derived {
-			kept = append(kept, a)
-		}
-	}
-	u.authenticators, u.recoveryCode = kept, ""
+	s.removeAllMethods(u)
 	u.otpFailures = attemptBucket{}
 	writeManagementNoContent(w)
 }

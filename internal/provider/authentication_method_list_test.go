@@ -39,7 +39,7 @@ func TestAccAuthenticatorList_managementMethods(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: env.managementProviderBlock()},
 			{
-				Query: true,
+				Query:  true,
 				Config: fmt.Sprintf("list \"auth0mfa_authentication_method\" \"all\" {\n  provider = auth0mfa\n  include_resource = true\n  config {\n    user_id = %q\n  }\n}\n", emutest.UserID),
 				QueryResultChecks: []querycheck.QueryResultCheck{
 					querycheck.ExpectLength("auth0mfa_authentication_method.all", 2),

@@ -42,9 +42,10 @@ func methodsAtTenant(t *testing.T, env *accEnv, userID string) []mfaapi.Authenti
 	return list
 }
 
-func checkNoMethods(t *testing.T, env *accEnv, userID string) func(*terraform.State) error {
+// checkNoMethods is a CheckDestroy: the fixture user has no method left.
+func checkNoMethods(t *testing.T, env *accEnv) func(*terraform.State) error {
 	return func(*terraform.State) error {
-		if list := methodsAtTenant(t, env, userID); len(list) != 0 {
+		if list := methodsAtTenant(t, env, emutest.UserID); len(list) != 0 {
 			return fmt.Errorf("destroy left methods: %+v", list)
 		}
 		return nil
@@ -90,7 +91,7 @@ resource "auth0mfa_authentication_method" "test" {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
 				TerraformVersionChecks:   requires(featureWriteOnly),
-				CheckDestroy:             checkNoMethods(t, env, emutest.UserID),
+				CheckDestroy:             checkNoMethods(t, env),
 				Steps: []resource.TestStep{
 					{
 						Config: cfg("CI bot"), ConfigVariables: vars,
@@ -142,7 +143,7 @@ func TestAccAuthenticationMethod_totpGenerated(t *testing.T) {
 	var secret string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
-		CheckDestroy:             checkNoMethods(t, env, emutest.UserID),
+		CheckDestroy:             checkNoMethods(t, env),
 		Steps: []resource.TestStep{{
 			Config: env.managementProviderBlock() + `resource "auth0mfa_authentication_method" "test" {
   user_id = "` + emutest.UserID + `"
@@ -186,7 +187,7 @@ resource "auth0mfa_authentication_method" "email" {
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
-		CheckDestroy:             checkNoMethods(t, env, emutest.UserID),
+		CheckDestroy:             checkNoMethods(t, env),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg("+15551230900", "sms"),
@@ -251,7 +252,7 @@ func TestAccAuthenticationMethod_mistakes(t *testing.T) {
 	// A duplicate: the same email twice is Auth0's 409, explained.
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
-		CheckDestroy:             checkNoMethods(t, env, emutest.UserID),
+		CheckDestroy:             checkNoMethods(t, env),
 		Steps: []resource.TestStep{{
 			Config: env.managementProviderBlock() + `resource "auth0mfa_authentication_method" "a" {
   user_id = "` + emutest.UserID + `"
@@ -311,7 +312,7 @@ func TestAccAuthenticationMethod_bothRoutesOnOneUser(t *testing.T) {
 	env.emulatorOnly(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
-		CheckDestroy:             checkNoMethods(t, env, emutest.UserID),
+		CheckDestroy:             checkNoMethods(t, env),
 		Steps: []resource.TestStep{{
 			Config: env.managementProviderBlock() + fmt.Sprintf(`resource "auth0mfa_authentication_method" "totp" {
   user_id = %[1]q
@@ -362,7 +363,7 @@ resource "auth0mfa_authentication_method" "phone" {
 `, emutest.UserID, created.ID, emutest.UserID)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
-		CheckDestroy:             checkNoMethods(t, env, emutest.UserID),
+		CheckDestroy:             checkNoMethods(t, env),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,

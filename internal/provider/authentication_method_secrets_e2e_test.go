@@ -54,7 +54,7 @@ resource "auth0mfa_authentication_method" "bot" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer plan.Close()
+	defer func() { _ = plan.Close() }()
 	for _, f := range plan.File {
 		rc, err := f.Open()
 		if err != nil {
