@@ -36,6 +36,9 @@ func badInputs(env *accEnv) []badInput {
 	ds := func(loginBlock string) string {
 		return "data \"auth0mfa_authenticators\" \"test\" {\n" + loginBlock + "}\n"
 	}
+	method := func(body string) string {
+		return "resource \"auth0mfa_authentication_method\" \"test\" {\n  user_id = \"auth0|alice\"\n" + body + "}\n"
+	}
 	cmd := "  " + codeCommand(env) + "\n"
 	prov := func(attrs string) string {
 		return "provider \"auth0mfa\" {\n" + attrs + "}\n" + otp(login)
@@ -63,6 +66,20 @@ func badInputs(env *accEnv) []badInput {
 		{"login: recovery_code of the wrong shape", "validate", "{P}" + otp(loginHCL("u@example.com", "pw", `recovery_code = "abc"`)), "", `24 capital letters and digits`},
 		{"provider: management_client_id without its secret", "validate", prov(base + "  client_secret = \"s\"\n  management_client_id = \"m2m\"\n"), "", `management_client_secret`},
 		{"recovery code: user_id that is no Auth0 user id", "validate", "{P}" + "resource \"auth0mfa_recovery_code_regeneration\" \"r\" {\n  user_id = \"alice\"\n}\n", "", `not an Auth0 user id`},
+		{"method: totp_secret_wo that is not base32", "validate", "{P}" + method(`  type = "totp"
+  totp_secret_wo = "not base32!"
+  totp_secret_wo_version = 1
+`), "", `must be base32`},
+		{"method: totp_secret_wo shorter than 128 bits", "validate", "{P}" + method(`  type = "totp"
+  totp_secret_wo = "JBSWY3DPEHPK3PXP"
+  totp_secret_wo_version = 1
+`), "", `at least 128 bits`},
+		{"method: totp_secret_wo without its version", "validate", "{P}" + method(`  type = "totp"
+  totp_secret_wo = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+`), "", `totp_secret_wo_version`},
+		{"method: an argument of another type", "validate", "{P}" + method("  type = \"totp\"\n  email = \"x@example.com\"\n"), "", `does not apply to type`},
+		{"method: phone without a number", "validate", "{P}" + method("  type = \"phone\"\n"), "", `needs phone_number`},
+		{"method: no management application", "plan", "{P}" + method("  type = \"totp\"\n"), "", `Missing Management API Application`},
 		{"recovery code: no management application", "plan", "{P}" + "resource \"auth0mfa_recovery_code_regeneration\" \"r\" {\n  user_id = \"auth0|alice\"\n}\n", "", `Missing Management API Application`},
 		{"login: wrong password", "apply", "{P}" + otp(loginHCL(emutest.Username, "wrong-password")), "", `rejected the username or password`},
 		{"otp: a second factor without a way to pass MFA", "apply", "{P}" + otp(loginHCL("enrolled@example.com", "pw-enrolled@example.com")), "", `set login.otp_secret`},
