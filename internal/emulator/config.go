@@ -122,7 +122,7 @@ func DemoConfig() Config {
 			// A machine-to-machine application for the Management API, as
 			// auth0mfa_recovery_code_regeneration needs (management_client_id/secret).
 			ClientID: "demo-management", ClientSecret: "demo-management-secret",
-			GrantTypes: []string{GrantClientCredentials}, ManagementScopes: append([]string{ScopeUpdateUsers, ScopeDeleteGuardianEnrollments}, AuthenticationMethodScopes...),
+			GrantTypes: []string{GrantClientCredentials}, ManagementScopes: append([]string{ScopeUpdateUsers, ScopeDeleteGuardianEnrollments, ScopeReadUsers}, AuthenticationMethodScopes...),
 		}},
 		Users: []UserConfig{{
 			Username: "demo@example.com", Email: "demo@example.com",

@@ -17,6 +17,9 @@ import (
 // the other user-changing endpoints, so it is the defensible choice.
 const ScopeUpdateUsers = "update:users"
 
+// ScopeReadUsers is the scope of GET /api/v2/users-by-email (DREF).
+const ScopeReadUsers = "read:users"
+
 // ScopeDeleteGuardianEnrollments is the scope the emulator asks of DELETE
 // /api/v2/users/{id}/authenticators. Not recorded in the reference (open question 15): it is
 // the scope Auth0's Management API explorer lists for deleting a user's MFA enrollments (the
@@ -142,21 +145,7 @@ func (s *Server) handleDeleteUserBlocks(w http.ResponseWriter, r *http.Request) 
 // managementUser checks a Management API request's bearer for scope and returns the user its
 // {id} names, or writes the Management API's error and returns nil. The caller holds s.mu.
 func (s *Server) managementUser(w http.ResponseWriter, r *http.Request, scope string) *user {
-	tok := bearerToken(r)
-	if tok == "" {
-		writeManagementError(w, http.StatusUnauthorized, "Missing authentication", "")
-		return nil
-	}
-	claims, err := s.signer.verify(tok, s.issuer(), s.managementAudience(), s.now())
-	switch {
-	case err == errTokenExpired:
-		writeManagementError(w, http.StatusUnauthorized, "Expired token received for JSON Web Token validation", "")
-		return nil
-	case err != nil:
-		writeManagementError(w, http.StatusUnauthorized, "Invalid token", "")
-		return nil
-	case !claims.hasScope(scope):
-		writeManagementError(w, http.StatusForbidden, "Insufficient scope, expected any of: "+scope, "insufficient_scope")
+	if !s.managementAuthorized(w, r, scope) {
 		return nil
 	}
 	u := s.users[r.PathValue("id")]
@@ -166,4 +155,65 @@ func (s *Server) managementUser(w http.ResponseWriter, r *http.Request, scope st
 		return nil
 	}
 	return u
+}
+
+// managementAuthorized checks a Management API request's bearer for scope, or writes the
+// Management API's error.
+func (s *Server) managementAuthorized(w http.ResponseWriter, r *http.Request, scope string) bool {
+	tok := bearerToken(r)
+	if tok == "" {
+		writeManagementError(w, http.StatusUnauthorized, "Missing authentication", "")
+		return false
+	}
+	claims, err := s.signer.verify(tok, s.issuer(), s.managementAudience(), s.now())
+	switch {
+	case err == errTokenExpired:
+		writeManagementError(w, http.StatusUnauthorized, "Expired token received for JSON Web Token validation", "")
+		return false
+	case err != nil:
+		writeManagementError(w, http.StatusUnauthorized, "Invalid token", "")
+		return false
+	case !claims.hasScope(scope):
+		writeManagementError(w, http.StatusForbidden, "Insufficient scope, expected any of: "+scope, "insufficient_scope")
+		return false
+	}
+	return true
+}
+
+// userView is a user as GET /api/v2/users-by-email lists it, limited to what the provider reads.
+type userView struct {
+	UserID     string         `json:"user_id"`
+	Email      string         `json:"email"`
+	Identities []identityView `json:"identities"`
+}
+
+type identityView struct {
+	Connection string `json:"connection"`
+	Provider   string `json:"provider"`
+	UserID     string `json:"user_id"`
+}
+
+// handleUsersByEmail lists the users with an email, case-insensitively (DREF users-by-email):
+// a bare array, empty when there is none.
+func (s *Server) handleUsersByEmail(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.managementAuthorized(w, r, ScopeReadUsers) {
+		return
+	}
+	email := r.URL.Query().Get("email")
+	if email == "" {
+		writeManagementError(w, http.StatusBadRequest, "Query validation error: 'Missing required property: email'.", "invalid_query_string")
+		return
+	}
+	out := []userView{}
+	for _, id := range s.userOrder {
+		u := s.users[id]
+		if u.cfg.Email != "" && strings.EqualFold(u.cfg.Email, email) {
+			provider, local, _ := strings.Cut(u.id, "|")
+			out = append(out, userView{UserID: u.id, Email: u.cfg.Email,
+				Identities: []identityView{{Connection: u.cfg.Connection, Provider: provider, UserID: local}}})
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
 }

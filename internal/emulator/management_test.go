@@ -23,7 +23,7 @@ func managementToken(t *testing.T, tn *emutest.Tenant) string {
 	t.Helper()
 	r := tn.Do(t, "POST", "/oauth/token", managementForm("grant_type", "client_credentials", "audience", managementAudience))
 	body := r.Object(t)
-	if r.Status != http.StatusOK || body["scope"] != strings.Join(append([]string{emulator.ScopeUpdateUsers, emulator.ScopeDeleteGuardianEnrollments}, emulator.AuthenticationMethodScopes...), " ") || body["expires_in"] != float64(86400) {
+	if r.Status != http.StatusOK || body["scope"] != strings.Join(append([]string{emulator.ScopeUpdateUsers, emulator.ScopeDeleteGuardianEnrollments, emulator.ScopeReadUsers}, emulator.AuthenticationMethodScopes...), " ") || body["expires_in"] != float64(86400) {
 		t.Fatalf("client_credentials: %d %s", r.Status, r.Raw)
 	}
 	return body["access_token"].(string)

@@ -159,6 +159,7 @@ func (s *Server) routes() {
 	s.api("POST /api/v2/users/{id}/recovery-code-regeneration", s.handleRecoveryCodeRegeneration)
 	s.api("DELETE /api/v2/users/{id}/authenticators", s.handleDeleteAllAuthenticators)
 	s.api("DELETE /api/v2/user-blocks/{id}", s.handleDeleteUserBlocks)
+	s.api("GET /api/v2/users-by-email", s.handleUsersByEmail)
 	s.authMethodRoutes()
 	s.api("GET /.well-known/openid-configuration", s.handleDiscovery)
 	s.api("GET /.well-known/jwks.json", s.handleJWKS)

@@ -332,7 +332,7 @@ func (s *Session) passMFA(ctx context.Context, mfaToken string, up StepUp) (*Tok
 		}
 		return t, err
 	}
-	return nil, &NoWayToPassMFAError{Factors: activeFactors(s.st.known), Management: s.c.HasManagementClient()}
+	return nil, &NoWayToPassMFAError{Factors: activeFactors(s.st.known), Management: s.c.HasManagementClient(), CreatedAt: s.factorTimes(ctx)}
 }
 
 // NoWayToPassMFAError is ErrNoWayToPassMFA with the user's active factors as this process last
@@ -341,6 +341,8 @@ func (s *Session) passMFA(ctx context.Context, mfaToken string, up StepUp) (*Tok
 type NoWayToPassMFAError struct {
 	Factors    []Authenticator
 	Management bool
+	// CreatedAt maps factor ids to when Auth0 created them, where the Management API told it.
+	CreatedAt map[string]string
 }
 
 func (e *NoWayToPassMFAError) Error() string {

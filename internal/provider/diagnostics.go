@@ -159,8 +159,9 @@ func noWayToPassMFAHint(e *mfaapi.NoWayToPassMFAError, who string) string {
 	fmt.Fprintf(&b, "The %s has an active MFA factor, so Auth0 requires MFA first, and nothing this resource was "+
 		"given can pass it.", who)
 	var factors []mfaapi.Authenticator
+	var created map[string]string
 	if e != nil {
-		factors = e.Factors
+		factors, created = e.Factors, e.CreatedAt
 	}
 	if len(factors) > 0 {
 		b.WriteString(" What can pass MFA for this user now:")
@@ -168,16 +169,16 @@ func noWayToPassMFAHint(e *mfaapi.NoWayToPassMFAError, who string) string {
 	for _, a := range factors {
 		switch {
 		case a.AuthenticatorType == "otp":
-			fmt.Fprintf(&b, "\n- %s (OTP): set login.otp_secret to its secret (the secret attribute of the "+
-				"auth0mfa_otp_authenticator that manages it, or the secret you imported it with).", a.ID)
+			fmt.Fprintf(&b, "\n- %s (OTP%s): set login.otp_secret to its secret (the secret attribute of the "+
+				"auth0mfa_otp_authenticator that manages it, or the secret you imported it with).", a.ID, createdSuffix(created, a.ID))
 		case a.AuthenticatorType == "recovery-code":
 			b.WriteString("\n- the user's recovery code: set login.recovery_code (the recovery_codes of the resource that " +
 				"enrolled the user's first factor, or its new_recovery_code; it is used last, and rotates).")
 		case a.OOBChannel == "email":
 			// An email factor never satisfies Auth0's MFA requirement for enrollment changes.
 		default:
-			fmt.Fprintf(&b, "\n- %s (%s%s): passes MFA only for the auth0mfa_oob_authenticator that manages it, "+
-				"through its binding_code_command.", a.ID, firstNonEmptyString(a.OOBChannel, a.AuthenticatorType), nameSuffix(a.Name))
+			fmt.Fprintf(&b, "\n- %s (%s%s%s): passes MFA only for the auth0mfa_oob_authenticator that manages it, "+
+				"through its binding_code_command.", a.ID, firstNonEmptyString(a.OOBChannel, a.AuthenticatorType), nameSuffix(a.Name), createdSuffix(created, a.ID))
 		}
 	}
 	b.WriteString("\nFactors that no resource's state holds, such as those of a run that was killed before it saved " +
@@ -198,6 +199,14 @@ func noWayToPassMFAHint(e *mfaapi.NoWayToPassMFAError, who string) string {
 	}
 	b.WriteString(" Resetting removes every factor of the user: resources that still hold one enroll it again at the next apply.")
 	return b.String()
+}
+
+// createdSuffix says when Auth0 created a factor, where the Management API told it.
+func createdSuffix(created map[string]string, id string) string {
+	if at := created[id]; at != "" {
+		return ", created " + at
+	}
+	return ""
 }
 
 func nameSuffix(name string) string {

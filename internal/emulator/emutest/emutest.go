@@ -58,7 +58,7 @@ func ConfigWithPolicy(policy string) emulator.Config {
 		}, {
 			ClientID: ManagementClientID, ClientSecret: ManagementClientSecret,
 			GrantTypes:       []string{emulator.GrantClientCredentials},
-			ManagementScopes: append([]string{emulator.ScopeUpdateUsers, emulator.ScopeDeleteGuardianEnrollments}, emulator.AuthenticationMethodScopes...),
+			ManagementScopes: append([]string{emulator.ScopeUpdateUsers, emulator.ScopeDeleteGuardianEnrollments, emulator.ScopeReadUsers}, emulator.AuthenticationMethodScopes...),
 		}},
 		Users: []emulator.UserConfig{{Username: Username, Email: Username, Password: Password, UserID: UserID}},
 	}
