@@ -110,7 +110,9 @@ func (p *auth0mfaProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				Description: "Optional: the client ID of a machine-to-machine application with a client grant for the Management " +
 					"API (`https://{domain}/api/v2/`) with the scopes of what uses it: `update:users` for `auth0mfa_recovery_code_regeneration`, the " +
 					"`auth0mfa_regenerate_recovery_code` action and unblocking, `delete:guardian_enrollments` for the " +
-					"`auth0mfa_reset_authenticators` action. Nothing else needs it. Environment: `AUTH0MFA_MANAGEMENT_CLIENT_ID`.",
+					"`auth0mfa_reset_authenticators` action, the four `*:authentication_methods` scopes for " +
+					"`auth0mfa_authentication_method`; with `read:users` and `read:authentication_methods`, errors about a " +
+					"user's factors say when each was created. Nothing else needs it. Environment: `AUTH0MFA_MANAGEMENT_CLIENT_ID`.",
 				Validators: []validator.String{notBlank(), stringvalidator.AlsoRequires(path.MatchRoot("management_client_secret"))},
 			},
 			"management_client_secret": schema.StringAttribute{
