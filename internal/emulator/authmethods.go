@@ -48,6 +48,22 @@ func (s *Server) authMethodRoutes() {
 	s.api("DELETE "+base+"/{method_id}", s.handleDeleteMethod)
 }
 
+// beginMethodsCall starts a handler of these endpoints: it decodes the JSON body into body (when
+// not nil), takes the tenant's lock and checks the token's scope and the user. It returns the
+// user and the unlock to defer, or nil once it has written the error.
+func (s *Server) beginMethodsCall(w http.ResponseWriter, r *http.Request, scope string, body any) (*user, func()) {
+	if body != nil && !decodeStrict(w, r, body) {
+		return nil, nil
+	}
+	s.mu.Lock()
+	u := s.managementUser(w, r, scope)
+	if u == nil {
+		s.mu.Unlock()
+		return nil, nil
+	}
+	return u, s.mu.Unlock
+}
+
 // invalidBody answers a payload the schema refuses, in the Management API's shape (§1.8:
 // "Payload validation error: …", errorCode invalid_body).
 func invalidBody(w http.ResponseWriter, format string, args ...any) {
@@ -76,12 +92,11 @@ func decodeStrict(w http.ResponseWriter, r *http.Request, v any) bool {
 }
 
 func (s *Server) handleListMethods(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u := s.managementUser(w, r, ScopeReadAuthenticationMethods)
+	u, unlock := s.beginMethodsCall(w, r, ScopeReadAuthenticationMethods, nil)
 	if u == nil {
 		return
 	}
+	defer unlock()
 	all := u.methods(true)
 	q := r.URL.Query()
 	page, perPage := atoiOr(q.Get("page"), 0), atoiOr(q.Get("per_page"), 50)
@@ -106,12 +121,11 @@ func (s *Server) handleListMethods(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleGetMethod(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u := s.managementUser(w, r, ScopeReadAuthenticationMethods)
+	u, unlock := s.beginMethodsCall(w, r, ScopeReadAuthenticationMethods, nil)
 	if u == nil {
 		return
 	}
+	defer unlock()
 	if a := s.methodOrNotFound(w, r, u); a != nil {
 		writeJSON(w, http.StatusOK, u.methodOf(a, true, true))
 	}
@@ -129,15 +143,11 @@ func (s *Server) methodOrNotFound(w http.ResponseWriter, r *http.Request, u *use
 
 func (s *Server) handleCreateMethod(w http.ResponseWriter, r *http.Request) {
 	var req methodRequest
-	if !decodeStrict(w, r, &req) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u := s.managementUser(w, r, ScopeCreateAuthenticationMethods)
+	u, unlock := s.beginMethodsCall(w, r, ScopeCreateAuthenticationMethods, &req)
 	if u == nil {
 		return
 	}
+	defer unlock()
 	if msg := s.checkMethodRequest(req, false); msg != "" {
 		invalidBody(w, "%s", msg)
 		return
@@ -163,15 +173,11 @@ type createdAnswer struct {
 
 func (s *Server) handleReplaceMethods(w http.ResponseWriter, r *http.Request) {
 	var reqs []methodRequest
-	if !decodeStrict(w, r, &reqs) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u := s.managementUser(w, r, ScopeUpdateAuthenticationMethods)
+	u, unlock := s.beginMethodsCall(w, r, ScopeUpdateAuthenticationMethods, &reqs)
 	if u == nil {
 		return
 	}
+	defer unlock()
 	for i, req := range reqs {
 		if msg := s.checkMethodRequest(req, true); msg != "" {
 			invalidBody(w, "[%d]: %s", i, msg)
@@ -189,15 +195,11 @@ func (s *Server) handleReplaceMethods(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handlePatchMethod(w http.ResponseWriter, r *http.Request) {
 	var patch methodPatch
-	if !decodeStrict(w, r, &patch) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u := s.managementUser(w, r, ScopeUpdateAuthenticationMethods)
+	u, unlock := s.beginMethodsCall(w, r, ScopeUpdateAuthenticationMethods, &patch)
 	if u == nil {
 		return
 	}
+	defer unlock()
 	a := s.methodOrNotFound(w, r, u)
 	if a == nil {
 		return
@@ -220,12 +222,11 @@ func (s *Server) handlePatchMethod(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleDeleteMethod(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u := s.managementUser(w, r, ScopeDeleteAuthenticationMethods)
+	u, unlock := s.beginMethodsCall(w, r, ScopeDeleteAuthenticationMethods, nil)
 	if u == nil {
 		return
 	}
+	defer unlock()
 	a := s.methodOrNotFound(w, r, u)
 	if a == nil {
 		return
@@ -235,12 +236,11 @@ func (s *Server) handleDeleteMethod(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleDeleteAllMethods(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u := s.managementUser(w, r, ScopeDeleteAuthenticationMethods)
+	u, unlock := s.beginMethodsCall(w, r, ScopeDeleteAuthenticationMethods, nil)
 	if u == nil {
 		return
 	}
+	defer unlock()
 	s.removeAllMethods(u)
 	writeManagementNoContent(w)
 }
