@@ -31,8 +31,8 @@ type Config struct {
 	ClientSecret string
 	PrivateKey   *rsa.PrivateKey
 	// ManagementClientID and ManagementClientSecret are an application with a client grant for
-	// the Management API (https://{Domain}/api/v2/); only recovery-code regeneration needs
-	// them (see RegenerateRecoveryCode).
+	// the Management API (https://{Domain}/api/v2/), for the calls of internal/mgmtapi, which
+	// go through this client (ManagementDo).
 	ManagementClientID     string
 	ManagementClientSecret string
 	// SigningAlg is the client assertion algorithm: RS256 (default), RS384 or PS256.
@@ -63,6 +63,10 @@ type Config struct {
 	// Log, when set, receives one line per request attempt (endpoint, status, attempt, wait).
 	// The fields never hold credentials, tokens or codes.
 	Log func(ctx context.Context, msg string, fields map[string]any)
+	// FactorTimes, when set, says when Auth0 created each of a user's factors (ids to ISO 8601
+	// times), for errors about factors nothing given can pass MFA with. The provider sets it
+	// to the Management API's answer (internal/mgmtapi), when it has a management application.
+	FactorTimes func(ctx context.Context, username, realm string) map[string]string
 }
 
 // Client talks to one tenant. It is safe for concurrent use.

@@ -335,6 +335,15 @@ func (s *Session) passMFA(ctx context.Context, mfaToken string, up StepUp) (*Tok
 	return nil, &NoWayToPassMFAError{Factors: activeFactors(s.st.known), Management: s.c.HasManagementClient(), CreatedAt: s.factorTimes(ctx)}
 }
 
+// factorTimes asks Config.FactorTimes (the Management API, internal/mgmtapi) when the user's
+// factors were created; nil without it.
+func (s *Session) factorTimes(ctx context.Context) map[string]string {
+	if s.c.cfg.FactorTimes == nil {
+		return nil
+	}
+	return s.c.cfg.FactorTimes(ctx, s.login.Username, s.login.Realm)
+}
+
 // NoWayToPassMFAError is ErrNoWayToPassMFA with the user's active factors as this process last
 // listed them, so that the error can name what could pass MFA, and whether a Management API
 // application is configured (which can remove factors nothing can pass MFA with).

@@ -14,6 +14,7 @@ import (
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator"
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator/emutest"
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mgmtapi"
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/totp"
 )
 
@@ -95,15 +96,15 @@ func (e *accEnv) client(_ testing.TB) *mfaapi.Client {
 	return c
 }
 
-// managementClient is a client with the emulator's Management API application, for the
-// administrator's side of a test (a reset through the Management API).
-func (e *accEnv) managementClient(_ testing.TB) *mfaapi.Client {
+// managementClient is a Management API client with the emulator's management application,
+// for the administrator's side of a test (a reset, a method made by hand).
+func (e *accEnv) managementClient(_ testing.TB) *mgmtapi.Client {
 	c, err := mfaapi.New(mfaapi.Config{Domain: e.domain, BaseURL: e.baseURL, ClientID: e.clientID, ClientSecret: e.secret,
 		ManagementClientID: emutest.ManagementClientID, ManagementClientSecret: emutest.ManagementClientSecret})
 	if err != nil {
 		panic("the test environment's client configuration is invalid: " + err.Error())
 	}
-	return c
+	return mgmtapi.New(c)
 }
 
 // authenticators is the tenant's truth for a user (through the control API, or by listing).

@@ -59,7 +59,7 @@ func (l *authenticationMethodList) List(ctx context.Context, req list.ListReques
 		return
 	}
 	userID := cfg.UserID.ValueString()
-	methods, err := l.data.client.ListAuthenticationMethods(ctx, userID)
+	methods, err := l.data.mgmt.ListAuthenticationMethods(ctx, userID)
 	if err != nil {
 		addManagementError(&diags, managementCallListMethods, userID, err)
 		stream.Results = list.ListResultsStreamDiagnostics(diags)

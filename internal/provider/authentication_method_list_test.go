@@ -13,7 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator/emutest"
-	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mgmtapi"
 )
 
 // terraform query over a user's Management API methods: TOTP and email made by hand, each with
@@ -22,11 +22,11 @@ func TestAccAuthenticatorList_managementMethods(t *testing.T) {
 	env := newAccEnv(t)
 	env.emulatorOnly(t)
 	mgmt := env.managementClient(t)
-	totpMethod, err := mgmt.CreateAuthenticationMethod(context.Background(), emutest.UserID, mfaapi.NewAuthenticationMethod{Type: "totp", Name: "By hand", TOTPSecret: userSecret})
+	totpMethod, err := mgmt.CreateAuthenticationMethod(context.Background(), emutest.UserID, mgmtapi.NewAuthenticationMethod{Type: "totp", Name: "By hand", TOTPSecret: userSecret})
 	if err != nil {
 		t.Fatal(err)
 	}
-	emailMethod, err := mgmt.CreateAuthenticationMethod(context.Background(), emutest.UserID, mfaapi.NewAuthenticationMethod{Type: "email", Email: "alice.codes@example.com"})
+	emailMethod, err := mgmt.CreateAuthenticationMethod(context.Background(), emutest.UserID, mgmtapi.NewAuthenticationMethod{Type: "email", Email: "alice.codes@example.com"})
 	if err != nil {
 		t.Fatal(err)
 	}

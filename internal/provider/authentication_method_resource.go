@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mgmtapi"
 )
 
 var (
@@ -123,7 +124,7 @@ func (r *authenticationMethodResource) ConfigValidators(context.Context) []resou
 
 // ModifyPlan stops a plan that would create a method without a management application.
 func (r *authenticationMethodResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil || req.Plan.Raw.IsNull() || r.data.client.HasManagementClient() {
+	if r.data == nil || req.Plan.Raw.IsNull() || r.data.mgmt.Configured() {
 		return
 	}
 	resp.Diagnostics.AddAttributeError(path.Root("user_id"), "Missing Management API Application",
@@ -140,7 +141,7 @@ func (r *authenticationMethodResource) Create(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() || r.data == nil {
 		return
 	}
-	m := mfaapi.NewAuthenticationMethod{Type: plan.Type.ValueString(), Name: plan.Name.ValueString(),
+	m := mgmtapi.NewAuthenticationMethod{Type: plan.Type.ValueString(), Name: plan.Name.ValueString(),
 		PhoneNumber: plan.PhoneNumber.ValueString(), Email: plan.Email.ValueString(), PreferredAuthenticationMethod: plan.PreferredMethod.ValueString()}
 	plan.TOTPSecret, plan.BarcodeURI = types.StringNull(), types.StringNull()
 	if m.Type == "totp" {
@@ -157,7 +158,7 @@ func (r *authenticationMethodResource) Create(ctx context.Context, req resource.
 			plan.BarcodeURI = types.StringValue(keyURI(r.data.client.Domain(), plan.UserID.ValueString(), secret))
 		}
 	}
-	created, err := r.data.client.CreateAuthenticationMethod(ctx, plan.UserID.ValueString(), m)
+	created, err := r.data.mgmt.CreateAuthenticationMethod(ctx, plan.UserID.ValueString(), m)
 	if err != nil {
 		addManagementError(&resp.Diagnostics, managementCallCreateMethod, plan.UserID.ValueString(), err)
 		return
@@ -175,7 +176,7 @@ func (r *authenticationMethodResource) Read(ctx context.Context, req resource.Re
 		return
 	}
 	r.setIdentity(ctx, resp.Identity, state.UserID.ValueString(), state.ID.ValueString(), &resp.Diagnostics)
-	got, err := r.data.client.GetAuthenticationMethod(ctx, state.UserID.ValueString(), state.ID.ValueString())
+	got, err := r.data.mgmt.GetAuthenticationMethod(ctx, state.UserID.ValueString(), state.ID.ValueString())
 	if mfaapi.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Authentication Method No Longer Exists",
 			fmt.Sprintf("Auth0 has no method %s for user %s any more (it was deleted outside Terraform, or the user was). It is "+
@@ -208,7 +209,7 @@ func (r *authenticationMethodResource) Update(ctx context.Context, req resource.
 		return
 	}
 	r.setIdentity(ctx, resp.Identity, state.UserID.ValueString(), state.ID.ValueString(), &resp.Diagnostics)
-	patch := mfaapi.MethodPatch{}
+	patch := mgmtapi.MethodPatch{}
 	if !plan.Name.Equal(state.Name) {
 		name := plan.Name.ValueString()
 		patch.Name = &name
@@ -217,7 +218,7 @@ func (r *authenticationMethodResource) Update(ctx context.Context, req resource.
 		patch.PreferredAuthenticationMethod = plan.PreferredMethod.ValueString()
 	}
 	if patch.Name != nil || patch.PreferredAuthenticationMethod != "" {
-		if _, err := r.data.client.UpdateAuthenticationMethod(ctx, state.UserID.ValueString(), state.ID.ValueString(), patch); err != nil {
+		if _, err := r.data.mgmt.UpdateAuthenticationMethod(ctx, state.UserID.ValueString(), state.ID.ValueString(), patch); err != nil {
 			addManagementError(&resp.Diagnostics, managementCallUpdateMethod, state.UserID.ValueString(), err)
 			return
 		}
@@ -232,7 +233,7 @@ func (r *authenticationMethodResource) Delete(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() || r.data == nil {
 		return
 	}
-	err := r.data.client.DeleteAuthenticationMethod(ctx, state.UserID.ValueString(), state.ID.ValueString())
+	err := r.data.mgmt.DeleteAuthenticationMethod(ctx, state.UserID.ValueString(), state.ID.ValueString())
 	if err != nil && !mfaapi.IsNotFound(err) {
 		addManagementError(&resp.Diagnostics, managementCallDeleteMethod, state.UserID.ValueString(), err)
 	}

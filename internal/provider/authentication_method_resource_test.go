@@ -18,6 +18,7 @@ import (
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator"
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator/emutest"
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mgmtapi"
 )
 
 const methodAddr = "auth0mfa_authentication_method.test"
@@ -33,7 +34,7 @@ func (e *accEnv) managementProviderBlock() string {
 }
 
 // methodsAtTenant lists the user's methods through the Management API.
-func methodsAtTenant(t *testing.T, env *accEnv, userID string) []mfaapi.AuthenticationMethod {
+func methodsAtTenant(t *testing.T, env *accEnv, userID string) []mgmtapi.AuthenticationMethod {
 	t.Helper()
 	list, err := env.managementClient(t).ListAuthenticationMethods(context.Background(), userID)
 	if err != nil {
@@ -347,7 +348,7 @@ func TestAccAuthenticationMethod_importThenApplyDoesNotReplace(t *testing.T) {
 	env := newAccEnv(t)
 	env.emulatorOnly(t)
 	created, err := env.managementClient(t).CreateAuthenticationMethod(context.Background(), emutest.UserID,
-		mfaapi.NewAuthenticationMethod{Type: "phone", PhoneNumber: "+15551230555"})
+		mgmtapi.NewAuthenticationMethod{Type: "phone", PhoneNumber: "+15551230555"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,7 +71,7 @@ func (d *authenticationMethodsDataSource) Read(ctx context.Context, req datasour
 	if resp.Diagnostics.HasError() || d.data == nil {
 		return
 	}
-	list, err := d.data.client.ListAuthenticationMethods(ctx, m.UserID.ValueString())
+	list, err := d.data.mgmt.ListAuthenticationMethods(ctx, m.UserID.ValueString())
 	if err != nil {
 		addManagementError(&resp.Diagnostics, managementCallListMethods, m.UserID.ValueString(), err)
 		return

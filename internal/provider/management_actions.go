@@ -39,7 +39,7 @@ func (a *managementAction) Configure(_ context.Context, req action.ConfigureRequ
 
 // ModifyPlan fails the plan, not the apply, when there is no Management API application.
 func (a *managementAction) ModifyPlan(_ context.Context, _ action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
-	if a.data != nil && !a.data.client.HasManagementClient() {
+	if a.data != nil && !a.data.mgmt.Configured() {
 		resp.Diagnostics.AddAttributeError(path.Root("user_id"), "Missing Management API Application", mfaapi.ErrNoManagementClient.Error()+".")
 	}
 }
@@ -90,13 +90,13 @@ func (a *resetAuthenticatorsAction) Invoke(ctx context.Context, req action.Invok
 	}
 	userID := cfg.UserID.ValueString()
 	if cfg.Unblock.ValueBool() {
-		if err := a.data.client.UnblockUser(ctx, userID); err != nil {
+		if err := a.data.mgmt.UnblockUser(ctx, userID); err != nil {
 			addManagementError(&resp.Diagnostics, managementCallUnblock, userID, err)
 			return
 		}
 		resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Lifted the brute-force blocks of %s", userID)})
 	}
-	if err := a.data.client.DeleteAllAuthenticators(ctx, userID); err != nil {
+	if err := a.data.mgmt.DeleteAllAuthenticators(ctx, userID); err != nil {
 		addManagementError(&resp.Diagnostics, managementCallResetFactors, userID, err)
 		return
 	}
@@ -148,7 +148,7 @@ func (a *regenerateRecoveryCodeAction) Invoke(ctx context.Context, req action.In
 			return
 		}
 	}
-	code, err := a.data.client.RegenerateRecoveryCode(ctx, userID)
+	code, err := a.data.mgmt.RegenerateRecoveryCode(ctx, userID)
 	if err != nil {
 		addManagementError(&resp.Diagnostics, managementCallRecoveryCode, userID, err)
 		return

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mgmtapi"
 )
 
 // managementCall names a Management API operation for its errors: the summary and the scope
@@ -17,14 +18,14 @@ type managementCall struct {
 }
 
 var (
-	managementCallRecoveryCode = managementCall{"Cannot Regenerate the Recovery Code", mfaapi.ScopeUpdateUsers}
-	managementCallResetFactors = managementCall{"Cannot Reset the User's Authenticators", mfaapi.ScopeDeleteGuardianEnrollments}
-	managementCallUnblock      = managementCall{"Cannot Unblock the User", mfaapi.ScopeUpdateUsers}
-	managementCallCreateMethod = managementCall{"Could Not Create the Authentication Method", mfaapi.ScopeCreateAuthenticationMethods}
-	managementCallReadMethod   = managementCall{"Could Not Read the Authentication Method", mfaapi.ScopeReadAuthenticationMethods}
-	managementCallUpdateMethod = managementCall{"Could Not Update the Authentication Method", mfaapi.ScopeUpdateAuthenticationMethods}
-	managementCallListMethods  = managementCall{"Could Not List the Authentication Methods", mfaapi.ScopeReadAuthenticationMethods}
-	managementCallDeleteMethod = managementCall{"Could Not Delete the Authentication Method", mfaapi.ScopeDeleteAuthenticationMethods}
+	managementCallRecoveryCode = managementCall{"Cannot Regenerate the Recovery Code", mgmtapi.ScopeUpdateUsers}
+	managementCallResetFactors = managementCall{"Cannot Reset the User's Authenticators", mgmtapi.ScopeDeleteGuardianEnrollments}
+	managementCallUnblock      = managementCall{"Cannot Unblock the User", mgmtapi.ScopeUpdateUsers}
+	managementCallCreateMethod = managementCall{"Could Not Create the Authentication Method", mgmtapi.ScopeCreateAuthenticationMethods}
+	managementCallReadMethod   = managementCall{"Could Not Read the Authentication Method", mgmtapi.ScopeReadAuthenticationMethods}
+	managementCallUpdateMethod = managementCall{"Could Not Update the Authentication Method", mgmtapi.ScopeUpdateAuthenticationMethods}
+	managementCallListMethods  = managementCall{"Could Not List the Authentication Methods", mgmtapi.ScopeReadAuthenticationMethods}
+	managementCallDeleteMethod = managementCall{"Could Not Delete the Authentication Method", mgmtapi.ScopeDeleteAuthenticationMethods}
 )
 
 // addManagementError explains a failed Management API call with what to do about it.
@@ -43,7 +44,7 @@ func addManagementError(diags *diag.Diagnostics, op managementCall, userID strin
 	case errors.As(err, &e) && e.StatusCode == http.StatusForbidden:
 		hint = "The Management API token lacks a scope: grant " + op.scope + " to the management application (Dashboard: " +
 			"Applications > APIs > Auth0 Management API > Machine to Machine Applications)."
-	case mfaapi.IsConflict(err):
+	case mgmtapi.IsConflict(err):
 		hint = fmt.Sprintf("User %q already has this method (the same phone number, email or TOTP secret). Import it "+
 			"(terraform import <address> '%s:<method id>'; the auth0mfa_authentication_methods data source lists the ids) "+
 			"or delete it first.", userID, userID)

@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mgmtapi"
 )
 
 // Address is the provider's registry address.
@@ -133,7 +134,7 @@ func (p *auth0mfaProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	var diags diag.Diagnostics
 	client := buildClient(ctx, cfg, p.version, req.TerraformVersion, &diags)
-	data := &providerData{client: client}
+	data := &providerData{client: client, mgmt: mgmtapi.New(client)}
 	if diags.HasError() && nothingConfigured(cfg) {
 		// Only the local TOTP helpers may be in use: they need no tenant. Anything that does
 		// reports the missing settings when it is configured.

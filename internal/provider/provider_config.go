@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mgmtapi"
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/totp"
 )
 
@@ -44,6 +45,7 @@ var getenv = os.Getenv
 // client; its resources and data sources then report configErr, the missing settings.
 type providerData struct {
 	client    *mfaapi.Client
+	mgmt      *mgmtapi.Client // the Management API, through client's transport
 	configErr diag.Diagnostics
 }
 
@@ -167,6 +169,12 @@ func buildClient(ctx context.Context, cfg providerModel, version, tfVersion stri
 			return
 		}
 		tflog.Debug(ctx, msg, fields)
+	}
+	var client *mfaapi.Client
+	// The MFA API's errors about a user's factors say when each was created, when the
+	// Management API can tell it.
+	mcfg.FactorTimes = func(ctx context.Context, username, realm string) map[string]string {
+		return mgmtapi.New(client).FactorTimes(ctx, username, realm)
 	}
 	client, err := mfaapi.New(mcfg)
 	if err != nil {

@@ -106,7 +106,7 @@ func (r *recoveryCodeRegenerationResource) ModifyPlan(_ context.Context, req res
 	if r.data == nil || (!creating && !replacing) { // configureData leaves r.data nil without a client
 		return
 	}
-	if !r.data.client.HasManagementClient() {
+	if !r.data.mgmt.Configured() {
 		resp.Diagnostics.AddAttributeError(path.Root("user_id"), "Missing Management API Application", mfaapi.ErrNoManagementClient.Error()+".")
 	}
 }
@@ -121,7 +121,7 @@ func (r *recoveryCodeRegenerationResource) Create(ctx context.Context, req resou
 		return
 	}
 	userID := plan.UserID.ValueString()
-	code, err := r.data.client.RegenerateRecoveryCode(ctx, userID)
+	code, err := r.data.mgmt.RegenerateRecoveryCode(ctx, userID)
 	if err != nil {
 		addManagementError(&resp.Diagnostics, managementCallRecoveryCode, userID, err)
 		return

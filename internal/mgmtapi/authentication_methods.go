@@ -1,15 +1,17 @@
-package mfaapi
+package mgmtapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
+
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
 )
 
 // The Management API's authentication methods of a user (reference auth0-management-route.md
 // §1): factors an administrator creates, confirmed at once, with a TOTP secret of the caller's
-// choosing, for users the provider cannot log in as. One client-credentials token per process
-// (managementBearer) serves every call.
+// choosing, for users the provider cannot log in as.
 
 // Scopes of the authentication-methods endpoints (reference §2).
 const (
@@ -65,22 +67,11 @@ func methodsPath(userID string, methodID ...string) string {
 	return p
 }
 
-// managementCall runs one Management API call with the process's token.
-func (c *Client) managementCall(ctx context.Context, cl call, out any) error {
-	bearer, err := c.managementBearer(ctx)
-	if err != nil {
-		return err
-	}
-	cl.bearer = bearer
-	return c.do(ctx, cl, out)
-}
-
 // CreateAuthenticationMethod creates a confirmed method for the user. It creates something, so
 // an answer that may hide a success is not repeated (IsAmbiguous tells the caller).
 func (c *Client) CreateAuthenticationMethod(ctx context.Context, userID string, m NewAuthenticationMethod) (*AuthenticationMethod, error) {
 	var out AuthenticationMethod
-	err := c.managementCall(ctx, call{method: http.MethodPost, path: methodsPath(userID), endpoint: endpointCreateMethod,
-		body: func() (any, error) { return m, nil }}, &out)
+	err := c.do(ctx, mfaapi.ManagementCall{Method: http.MethodPost, Path: methodsPath(userID), Endpoint: endpointCreateMethod, Body: m}, &out)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +81,7 @@ func (c *Client) CreateAuthenticationMethod(ctx context.Context, userID string, 
 // GetAuthenticationMethod reads one method; a method or user that does not exist is IsNotFound.
 func (c *Client) GetAuthenticationMethod(ctx context.Context, userID, methodID string) (*AuthenticationMethod, error) {
 	var out AuthenticationMethod
-	err := c.managementCall(ctx, call{method: http.MethodGet, path: methodsPath(userID, methodID), endpoint: endpointGetMethod, safe: true}, &out)
+	err := c.do(ctx, mfaapi.ManagementCall{Method: http.MethodGet, Path: methodsPath(userID, methodID), Endpoint: endpointGetMethod, Safe: true}, &out)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +91,7 @@ func (c *Client) GetAuthenticationMethod(ctx context.Context, userID, methodID s
 // ListAuthenticationMethods lists the user's methods (the first 100: a test user has a few).
 func (c *Client) ListAuthenticationMethods(ctx context.Context, userID string) ([]AuthenticationMethod, error) {
 	var out []AuthenticationMethod
-	err := c.managementCall(ctx, call{method: http.MethodGet, path: methodsPath(userID) + "?per_page=100", endpoint: endpointListMethods, safe: true}, &out)
+	err := c.do(ctx, mfaapi.ManagementCall{Method: http.MethodGet, Path: methodsPath(userID) + "?per_page=100", Endpoint: endpointListMethods, Safe: true}, &out)
 	return out, err
 }
 
@@ -108,8 +99,8 @@ func (c *Client) ListAuthenticationMethods(ctx context.Context, userID string) (
 // values twice gives the same result, so an ambiguous failure is retried.
 func (c *Client) UpdateAuthenticationMethod(ctx context.Context, userID, methodID string, p MethodPatch) (*AuthenticationMethod, error) {
 	var out AuthenticationMethod
-	err := c.managementCall(ctx, call{method: http.MethodPatch, path: methodsPath(userID, methodID), endpoint: endpointPatchMethod,
-		safe: true, body: func() (any, error) { return p, nil }}, &out)
+	err := c.do(ctx, mfaapi.ManagementCall{Method: http.MethodPatch, Path: methodsPath(userID, methodID), Endpoint: endpointPatchMethod,
+		Safe: true, Body: p}, &out)
 	if err != nil {
 		return nil, err
 	}
@@ -119,17 +110,17 @@ func (c *Client) UpdateAuthenticationMethod(ctx context.Context, userID, methodI
 // DeleteAuthenticationMethod deletes a method (its sms/voice children with it); one already gone
 // is IsNotFound, which callers count as deleted.
 func (c *Client) DeleteAuthenticationMethod(ctx context.Context, userID, methodID string) error {
-	return c.managementCall(ctx, call{method: http.MethodDelete, path: methodsPath(userID, methodID), endpoint: endpointDeleteMethod, safe: true}, nil)
+	return c.do(ctx, mfaapi.ManagementCall{Method: http.MethodDelete, Path: methodsPath(userID, methodID), Endpoint: endpointDeleteMethod, Safe: true}, nil)
 }
 
 // IsInsufficientScope reports a Management API token that lacks the scope a call needs.
-func IsInsufficientScope(err error) bool { return hasCode(err, "insufficient_scope") }
-
-// IsInexistentUser reports a Management API call for a user id the tenant does not have.
-func IsInexistentUser(err error) bool { return hasCode(err, "inexistent_user") }
+func IsInsufficientScope(err error) bool {
+	var e *mfaapi.Error
+	return errors.As(err, &e) && e.Code == "insufficient_scope"
+}
 
 // IsConflict reports a 409: the method already exists.
 func IsConflict(err error) bool {
-	e := asError(err)
-	return e != nil && e.StatusCode == http.StatusConflict
+	var e *mfaapi.Error
+	return errors.As(err, &e) && e.StatusCode == http.StatusConflict
 }
