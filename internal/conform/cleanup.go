@@ -23,6 +23,9 @@ const cleanupTimeout = 90 * time.Second
 func (r *run) cleanup(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, cleanupTimeout)
 	defer cancel()
+	if len(r.methods) > 0 {
+		r.deleteMethods(ctx, false) // what the Management API route made, the same way
+	}
 	left, err := r.leftovers(ctx)
 	if err == nil && len(left) == 0 {
 		return nil

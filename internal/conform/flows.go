@@ -19,6 +19,9 @@ func (r *run) steps(ctx context.Context) {
 		phases = append(phases, r.enrollOOB)
 	}
 	phases = append(phases, r.useRecoveryCode, r.deletes)
+	if r.t.ManagementClientID != "" {
+		phases = append(phases, r.managementRoute)
+	}
 	for _, phase := range phases {
 		if phase(ctx); r.stopped(ctx) {
 			return

@@ -38,6 +38,9 @@ type run struct {
 	recovery  string // the user's current recovery code
 	// confirmedCode is the TOTP code that confirmed the OTP factor, sent again once on purpose.
 	confirmedCode string
+	// mgmtToken and methods are the Management API route's token and the methods it created.
+	mgmtToken string
+	methods   []string
 }
 
 // Run runs every step against t, then deletes every authenticator the run created, also when

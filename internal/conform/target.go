@@ -24,6 +24,9 @@ type Target struct {
 	// one. Without a command, no out-of-band factor is tried.
 	CodeCommand        []string
 	PhoneNumber, Email string
+	// ManagementClientID, ManagementClientSecret and UserID run the Management API route too
+	// (an application with the four *:authentication_methods scopes; the test user's id).
+	ManagementClientID, ManagementClientSecret, UserID string
 	// HTTP sends the requests (http.DefaultClient when nil).
 	HTTP *http.Client
 	// Progress receives one line per step (names and statuses only); nil discards them.
@@ -46,6 +49,9 @@ func (t *Target) Check() error {
 		return errors.New("--username and --password are required (a test user with no MFA factor)")
 	case len(t.CodeCommand) > 0 && t.PhoneNumber == "" && t.Email == "":
 		return errors.New("--code-command needs --phone-number (SMS) or --email (email) to enroll")
+	case (t.ManagementClientID != "") != (t.ManagementClientSecret != ""),
+		t.ManagementClientID != "" && t.UserID == "":
+		return errors.New("the Management API route needs --management-client-id, --management-client-secret and --user-id together")
 	case t.PhoneNumber != "" && t.Email != "":
 		return errors.New("give --phone-number or --email, not both: one out-of-band factor is enrolled")
 	}

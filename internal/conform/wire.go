@@ -76,6 +76,37 @@ func (w *wire) postJSON(ctx context.Context, path, bearer string, body any) *ans
 	return w.sendWith(req, bearer)
 }
 
+// clientCredentials is a Management API token for another application than the run's.
+func (w *wire) clientCredentials(ctx context.Context, clientID, clientSecret, audience string) *answer {
+	form := url.Values{"grant_type": {"client_credentials"}, "audience": {audience}, "client_id": {clientID}, "client_secret": {clientSecret}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.base+"/oauth/token", strings.NewReader(form.Encode()))
+	if err != nil {
+		return &answer{err: err}
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return w.send(req)
+}
+
+// mgmt is one Management API call with a JSON body (nil: none).
+func (w *wire) mgmt(ctx context.Context, method, path, bearer string, body any) *answer {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return &answer{err: err}
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, w.base+path, rd)
+	if err != nil {
+		return &answer{err: err}
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return w.sendWith(req, bearer)
+}
+
 // list is GET /mfa/authenticators.
 func (w *wire) list(ctx context.Context, bearer string) *answer {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, w.base+"/mfa/authenticators", nil)

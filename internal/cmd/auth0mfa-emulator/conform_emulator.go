@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/conform"
@@ -77,6 +78,9 @@ func startEmulator(o *conformOptions, s conform.Settings, stderr io.Writer) (*in
 		_ = httpSrv.Close()
 		return nil, err
 	}
+	if o.target.ManagementClientID != "" {
+		aimManagementRoute(&t, o, cfg, srv)
+	}
 	if err := t.Check(); err != nil {
 		_ = httpSrv.Close()
 		return nil, err
@@ -107,6 +111,30 @@ func aimAtTenant(t *conform.Target, o *conformOptions, cfg emulator.Config) erro
 		return fmt.Errorf("the emulator's tenant has no client with a secret and the password grant, or no user")
 	}
 	return nil
+}
+
+// aimManagementRoute runs the Management API route against the emulator too, with its own
+// management application and user id unless the emulator runs alone with the flags' values.
+func aimManagementRoute(t *conform.Target, o *conformOptions, cfg emulator.Config, srv *emulator.Server) {
+	if o.target.URL == "" {
+		t.ManagementClientID, t.ManagementClientSecret = o.target.ManagementClientID, o.target.ManagementClientSecret
+	} else {
+		for _, c := range cfg.Clients {
+			if slices.Contains(c.ManagementScopes, emulator.ScopeCreateAuthenticationMethods) {
+				t.ManagementClientID, t.ManagementClientSecret = c.ClientID, c.ClientSecret
+				break
+			}
+		}
+	}
+	t.UserID = ""
+	if o.target.URL == "" {
+		t.UserID = o.target.UserID
+	}
+	for _, u := range srv.Users() {
+		if t.UserID == "" && strings.EqualFold(u.Username, t.Username) {
+			t.UserID = u.ID
+		}
+	}
 }
 
 // codeReader sets the out-of-band factor for the emulator run: the flags' command and

@@ -30,7 +30,17 @@ var conformSteps = []string{
 	"delete_sms", "list_after_delete_sms", "delete_otp", "delete_otp_again", "list_after_delete_otp",
 }
 
+// conformRouteSteps are the Management API route's steps, after conformSteps.
+var conformRouteSteps = []string{"mgmt_token", "mgmt_create_totp", "mgmt_create_totp_again", "mgmt_list", "login_seeded",
+	"mfa_list_seeded", "mfa_otp_seeded", "mgmt_create_phone", "mgmt_patch_phone", "mgmt_delete_a", "mgmt_delete_b"}
+
 func loadRecord(t *testing.T, path string) *conform.Record {
+	t.Helper()
+	return loadRecordOf(t, path, conformSteps)
+}
+
+// loadRecordOf loads a record whose steps must be want, each answered.
+func loadRecordOf(t *testing.T, path string, want []string) *conform.Record {
 	t.Helper()
 	rec, err := conform.Load(path)
 	if err != nil {
@@ -43,8 +53,8 @@ func loadRecord(t *testing.T, path string) *conform.Record {
 			t.Errorf("step %s was not answered: %+v", s.Name, s)
 		}
 	}
-	if !slices.Equal(names, conformSteps) {
-		t.Fatalf("steps %v\nwant %v", names, conformSteps)
+	if !slices.Equal(names, want) {
+		t.Fatalf("steps %v\nwant %v", names, want)
 	}
 	return rec
 }
@@ -120,6 +130,39 @@ func tableRows(stdout string) []string {
 
 // TestConformReportsAnInjectedFaultExactly: a run against a served tenant, then the same run
 // with one answer changed through the control API; the table names that answer and nothing else.
+// The Management API route (issue 23): two emulator runs that include it agree step by step
+// under each MFA policy, the seeded method's code passes mfa-otp, the 409 rule is probed, and
+// every method is deleted.
+func TestConformManagementRouteRunsAgree(t *testing.T) {
+	for _, policy := range emutest.Policies {
+		t.Run(policy, func(t *testing.T) {
+			route := []string{"--management-client-id", "demo-management", "--management-client-secret", "demo-management-secret"}
+			first := filepath.Join(t.TempDir(), "first.json")
+			stdout, stderr, code := runBinary(t, nil, append([]string{"conform", "--emulator", "--mfa-policy", policy, "--out", first}, route...)...)
+			if code != 0 {
+				t.Fatalf("first run: exit %d\n%s\n%s", code, stdout, stderr)
+			}
+			steps := map[string]int{}
+			for _, st := range loadRecordOf(t, first, append(slices.Clone(conformSteps), conformRouteSteps...)).Steps {
+				steps[st.Name] = st.Status
+			}
+			for name, want := range map[string]int{"mgmt_create_totp": 201, "mgmt_create_totp_again": 409, "mfa_otp_seeded": 200,
+				"mgmt_create_phone": 201, "mgmt_patch_phone": 200, "mgmt_delete_a": 204} {
+				if steps[name] != want {
+					t.Errorf("step %s answered %d, want %d (steps %v)", name, steps[name], want, steps)
+				}
+			}
+			stdout, stderr, code = runBinary(t, nil, append([]string{"conform", "--emulator", "--compare", first}, route...)...)
+			if code != 0 || !strings.Contains(stdout, "no differences") {
+				t.Fatalf("second run: exit %d\n%s\n%s", code, stdout, stderr)
+			}
+			if !strings.Contains(stderr, "every factor this run enrolled at the emulator is deleted") {
+				t.Fatalf("the run left something:\n%s", stderr)
+			}
+		})
+	}
+}
+
 func TestConformReportsAnInjectedFaultExactly(t *testing.T) {
 	tenant := emutest.Start(t, emutest.Config())
 	env := conformEnv(t, tenant.URL)
@@ -160,7 +203,7 @@ type secretCatcher struct {
 }
 
 var secretAnswerFields = []string{"access_token", "id_token", "refresh_token", "mfa_token", "secret", "barcode_uri", "oob_code", "recovery_code"}
-var secretRequestFields = []string{"otp", "binding_code", "recovery_code", "mfa_token", "client_secret", "password", "oob_code"}
+var secretRequestFields = []string{"otp", "binding_code", "recovery_code", "mfa_token", "client_secret", "password", "oob_code", "totp_secret"}
 
 func (c *secretCatcher) keep(v string) {
 	if v != "" {
@@ -219,13 +262,16 @@ func TestConformKeepsSecretsOut(t *testing.T) {
 	catcher := &secretCatcher{values: map[string]bool{}}
 	proxy := catcher.proxy(t, tenant.URL)
 	env := conformEnv(t, tenant.URL)
-	env = append(env, "AUTH0MFA_CONFORM_URL="+proxy.URL)
+	env = append(env, "AUTH0MFA_CONFORM_URL="+proxy.URL,
+		// The Management API route too: its token, the seeded secret and the user id stay out.
+		"AUTH0MFA_CONFORM_MANAGEMENT_CLIENT_ID="+emutest.ManagementClientID, "AUTH0MFA_CONFORM_MANAGEMENT_CLIENT_SECRET="+emutest.ManagementClientSecret,
+		"AUTH0MFA_CONFORM_USER_ID="+emutest.UserID)
 	recordPath := filepath.Join(t.TempDir(), "record.json")
 	stdout, stderr, code := runBinary(t, env, "conform", "--out", recordPath)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	loadRecord(t, recordPath)
+	loadRecordOf(t, recordPath, append(slices.Clone(conformSteps), conformRouteSteps...))
 	record, err := os.ReadFile(recordPath)
 	if err != nil {
 		t.Fatal(err)
@@ -235,6 +281,7 @@ func TestConformKeepsSecretsOut(t *testing.T) {
 	}
 	catcher.keep(emutest.Password)
 	catcher.keep(emutest.ClientSecret)
+	catcher.keep(emutest.ManagementClientSecret)
 	if len(catcher.values) < 15 {
 		t.Fatalf("only %d secrets seen on the wire: the catcher is not catching", len(catcher.values))
 	}
