@@ -160,12 +160,11 @@ func (s *Server) handleCreateMethod(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a := s.createMethod(u, req)
-	v := u.methodOf(a, true, false)
-	v.ID = "" // the recorded 201 puts id last: it is added after the type's fields below
-	writeJSON(w, http.StatusCreated, createdAnswer{methodView: v, ID: methodID(a)})
+	writeJSON(w, http.StatusCreated, createdAnswer{methodView: u.methodOf(a, true, false), ID: methodID(a)})
 }
 
-// createdAnswer is methodView with the id last, as the recorded 201 has it.
+// createdAnswer is methodView with the id last, as the recorded 201 has it: the outer id field
+// hides the embedded one (encoding/json takes the shallower of two fields of one name).
 type createdAnswer struct {
 	methodView
 	ID string `json:"id"`

@@ -41,9 +41,9 @@ type StepUp struct {
 	OnRecoveryCode func(newCode string)
 }
 
-// ErrNoWayToPassMFA means the user has an active factor and nothing was given to pass it.
-var ErrNoWayToPassMFA = errors.New("the user already has an active MFA factor, so Auth0 requires MFA before this change, " +
-	"but no way to pass MFA was given: set login.otp_secret to the secret of one of the user's OTP factors")
+// ErrNoWayToPassMFA means the user has an active factor and nothing was given to pass it. The
+// error returned is a *NoWayToPassMFAError, which says what the user has; errors.Is matches it.
+var ErrNoWayToPassMFA = errors.New("Auth0 requires MFA and no way to pass it was given")
 
 // userState is what the client remembers of one user; mu serialises the user's work.
 type userState struct {
@@ -306,21 +306,13 @@ func (s *Session) passMFA(ctx context.Context, mfaToken string, up StepUp) (*Tok
 		if len(secrets) == 0 {
 			return nil, nil
 		}
-		t, err := s.verifyWithSecret(ctx, mfaToken, secrets[0], s.c.codes.Next)
-		var refused *CodeRefusedError
-		if errors.As(err, &refused) {
-			refused.Source, refused.Held = secrets[0].label, secrets[0].held
-		}
-		return t, err
+		return s.verifyWithSecret(ctx, mfaToken, secrets[0], s.c.codes.Next)
 	}
 	if t, err := tryOTP(ready); t != nil || err != nil {
 		return t, err
 	}
 	if up.OOB != nil {
-		t, err := up.OOB(ctx, mfaToken)
-		if !errors.Is(err, ErrNoWayToPassMFA) {
-			return t, err
-		}
+		return up.OOB(ctx, mfaToken)
 	}
 	if t, err := tryOTP(later); t != nil || err != nil {
 		return t, err
@@ -360,9 +352,9 @@ func (e *NoWayToPassMFAError) Error() string {
 		ids = append(ids, a.ID)
 	}
 	if len(ids) == 0 {
-		return "Auth0 requires MFA and no way to pass it was given"
+		return ErrNoWayToPassMFA.Error()
 	}
-	return "Auth0 requires MFA and no way to pass it was given (the user's active factors: " + strings.Join(ids, ", ") + ")"
+	return ErrNoWayToPassMFA.Error() + " (the user's active factors: " + strings.Join(ids, ", ") + ")"
 }
 
 // Is makes errors.Is(err, ErrNoWayToPassMFA) hold.
@@ -477,7 +469,7 @@ func (s *Session) verifyWithSecret(ctx context.Context, mfaToken string, ls labe
 			newStepTried = true
 			continue
 		}
-		return nil, &CodeRefusedError{Err: err, ClockSkew: s.c.ClockSkew()}
+		return nil, &CodeRefusedError{Source: ls.label, Held: ls.held, Err: err, ClockSkew: s.c.ClockSkew()}
 	}
 }
 

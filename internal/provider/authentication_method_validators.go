@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -37,20 +36,15 @@ func (methodArgumentsValidator) ValidateResource(ctx context.Context, req resour
 		"totp_secret_wo":                  !m.TOTPSecretWO.IsNull(),
 		"totp_secret_wo_version":          !m.TOTPSecretWOVersion.IsNull(),
 	}
-	allowed := map[string][]string{
-		"phone": {"phone_number", "preferred_authentication_method"},
-		"email": {"email"},
-		"totp":  {"totp_secret_wo", "totp_secret_wo_version"},
-	}[typ]
 	required := map[string]string{"phone": "phone_number", "email": "email"}[typ]
 	if required != "" && !set[required] { // unknown (from another resource) counts as set
 		resp.Diagnostics.AddAttributeError(path.Root(required), "Missing Argument",
 			fmt.Sprintf("type = %q needs %s.", typ, required))
 	}
 	for arg, isSet := range set {
-		if isSet && !slices.Contains(allowed, arg) {
+		if owner := argumentOwner[arg]; isSet && owner != typ {
 			resp.Diagnostics.AddAttributeError(path.Root(arg), "Argument Does Not Apply",
-				fmt.Sprintf("%s does not apply to type = %q; it belongs to type = %q.", arg, typ, ownerOf(arg)))
+				fmt.Sprintf("%s does not apply to type = %q; it belongs to type = %q.", arg, typ, owner))
 		}
 	}
 	if set["totp_secret_wo_version"] && !set["totp_secret_wo"] {
@@ -59,13 +53,9 @@ func (methodArgumentsValidator) ValidateResource(ctx context.Context, req resour
 	}
 }
 
-// ownerOf is the type an argument belongs to.
-func ownerOf(arg string) string {
-	switch arg {
-	case "phone_number", "preferred_authentication_method":
-		return "phone"
-	case "email":
-		return "email"
-	}
-	return "totp"
+// argumentOwner is the type each type-specific argument belongs to.
+var argumentOwner = map[string]string{
+	"phone_number": "phone", "preferred_authentication_method": "phone",
+	"email":          "email",
+	"totp_secret_wo": "totp", "totp_secret_wo_version": "totp",
 }

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -178,7 +179,7 @@ func noWayToPassMFAHint(e *mfaapi.NoWayToPassMFAError, who string) string {
 			// An email factor never satisfies Auth0's MFA requirement for enrollment changes.
 		default:
 			fmt.Fprintf(&b, "\n- %s (%s%s%s): passes MFA only for the auth0mfa_oob_authenticator that manages it, "+
-				"through its binding_code_command.", a.ID, firstNonEmptyString(a.OOBChannel, a.AuthenticatorType), nameSuffix(a.Name), createdSuffix(created, a.ID))
+				"through its binding_code_command.", a.ID, cmp.Or(a.OOBChannel, a.AuthenticatorType), nameSuffix(a.Name), createdSuffix(created, a.ID))
 		}
 	}
 	b.WriteString("\nFactors that no resource's state holds, such as those of a run that was killed before it saved " +
@@ -214,15 +215,6 @@ func nameSuffix(name string) string {
 		return ""
 	}
 	return " " + name
-}
-
-func firstNonEmptyString(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // transientHint explains a failure that outlived the retries on a tenant that was reachable.

@@ -106,7 +106,7 @@ func (a *verifyLoginAction) ValidateConfig(ctx context.Context, req action.Valid
 		return
 	}
 	if cfg.Login.OTPSecret.IsUnknown() || cfg.AuthenticatorID.IsUnknown() {
-		return // known only at apply: without a factor, Invoke fails with ErrNoWayToPassMFA's advice
+		return // known only at apply: without a factor, Invoke fails with addAPIError's advice for ErrNoWayToPassMFA
 	}
 	hasSecret, hasID := !cfg.Login.OTPSecret.IsNull(), !cfg.AuthenticatorID.IsNull()
 	switch {
