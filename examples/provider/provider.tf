@@ -28,7 +28,8 @@ provider "auth0mfa" {
   client_secret = "demo-secret"
 }
 
-# With a Management API application, for auth0mfa_recovery_code_regeneration only.
+# With a Management API application, for auth0mfa_authentication_method,
+# auth0mfa_recovery_code_regeneration and the actions.
 # Environment: AUTH0MFA_MANAGEMENT_CLIENT_ID, AUTH0MFA_MANAGEMENT_CLIENT_SECRET.
 provider "auth0mfa" {
   alias                    = "with_management"
@@ -37,4 +38,16 @@ provider "auth0mfa" {
   client_secret            = var.auth0mfa_client_secret
   management_client_id     = var.auth0mfa_management_client_id
   management_client_secret = var.auth0mfa_management_client_secret
+}
+
+# The management application with Private Key JWT instead of a secret (the route for users
+# with no password needs only this application, not the user's password).
+# Environment: AUTH0MFA_MANAGEMENT_CLIENT_ASSERTION_PRIVATE_KEY.
+provider "auth0mfa" {
+  alias                                   = "management_private_key_jwt"
+  domain                                  = "example.eu.auth0.com"
+  client_id                               = var.auth0mfa_client_id
+  client_secret                           = var.auth0mfa_client_secret
+  management_client_id                    = var.auth0mfa_management_client_id
+  management_client_assertion_private_key = file("${path.module}/auth0mfa-management.key")
 }

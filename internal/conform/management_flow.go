@@ -9,7 +9,7 @@ import (
 )
 
 // The Management API route (auth0mfa_authentication_method), with --management-client-id,
-// --management-client-secret and --user-id: a TOTP method seeded with a known secret, listed
+// --management-client-secret (or --management-private-key-file) and --user-id: a TOTP method seeded with a known secret, listed
 // through both APIs, the user signed in with mfa-otp using its code, phone and email methods
 // created and patched, the 409 rule probed, and every method deleted again. It settles the
 // open questions of reference auth0-management-route.md with one command.
@@ -17,7 +17,7 @@ import (
 // managementRoute runs last, when the MFA API phases have deleted what they enrolled.
 func (r *run) managementRoute(ctx context.Context) {
 	tok := r.record("mgmt_token", "POST /oauth/token grant_type=client_credentials, audience https://DOMAIN/api/v2/",
-		r.w.clientCredentials(ctx, r.t.ManagementClientID, r.t.ManagementClientSecret, "https://"+r.t.Domain+"/api/v2/"))
+		r.w.clientCredentials(ctx, &r.t, "https://"+r.t.Domain+"/api/v2/"))
 	if tok == nil || tok.str("access_token") == "" {
 		r.skip("mgmt_route", "the Management API route", "no Management API token")
 		return

@@ -1,6 +1,7 @@
 package conform
 
 import (
+	"crypto/rsa"
 	"errors"
 	"io"
 	"net/http"
@@ -24,9 +25,11 @@ type Target struct {
 	// one. Without a command, no out-of-band factor is tried.
 	CodeCommand        []string
 	PhoneNumber, Email string
-	// ManagementClientID, ManagementClientSecret and UserID run the Management API route too
-	// (an application with the four *:authentication_methods scopes; the test user's id).
+	// ManagementClientID, ManagementClientSecret (or ManagementPrivateKey, for Private Key JWT)
+	// and UserID run the Management API route too (an application with the four
+	// *:authentication_methods scopes; the test user's id).
 	ManagementClientID, ManagementClientSecret, UserID string
+	ManagementPrivateKey                               *rsa.PrivateKey
 	// HTTP sends the requests (http.DefaultClient when nil).
 	HTTP *http.Client
 	// Progress receives one line per step (names and statuses only); nil discards them.
@@ -49,9 +52,12 @@ func (t *Target) Check() error {
 		return errors.New("--username and --password are required (a test user with no MFA factor)")
 	case len(t.CodeCommand) > 0 && t.PhoneNumber == "" && t.Email == "":
 		return errors.New("--code-command needs --phone-number (SMS) or --email (email) to enroll")
-	case (t.ManagementClientID != "") != (t.ManagementClientSecret != ""),
+	case t.ManagementClientSecret != "" && t.ManagementPrivateKey != nil:
+		return errors.New("give --management-client-secret or --management-private-key-file, not both: the application authenticates one way")
+	case (t.ManagementClientID != "") != (t.ManagementClientSecret != "" || t.ManagementPrivateKey != nil),
 		t.ManagementClientID != "" && t.UserID == "":
-		return errors.New("the Management API route needs --management-client-id, --management-client-secret and --user-id together")
+		return errors.New("the Management API route needs --management-client-id, --management-client-secret " +
+			"(or --management-private-key-file) and --user-id together")
 	case t.PhoneNumber != "" && t.Email != "":
 		return errors.New("give --phone-number or --email, not both: one out-of-band factor is enrolled")
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
 )
@@ -77,8 +78,18 @@ func (w *wire) postJSON(ctx context.Context, path, bearer string, body any) *ans
 }
 
 // clientCredentials is a Management API token for another application than the run's.
-func (w *wire) clientCredentials(ctx context.Context, clientID, clientSecret, audience string) *answer {
-	form := url.Values{"grant_type": {"client_credentials"}, "audience": {audience}, "client_id": {clientID}, "client_secret": {clientSecret}}
+func (w *wire) clientCredentials(ctx context.Context, t *Target, audience string) *answer {
+	form := url.Values{"grant_type": {"client_credentials"}, "audience": {audience}, "client_id": {t.ManagementClientID}}
+	if t.ManagementPrivateKey == nil {
+		form.Set("client_secret", t.ManagementClientSecret)
+	} else {
+		a, err := mfaapi.SignClientAssertion(t.Domain, t.ManagementClientID, t.ManagementPrivateKey, "", time.Now())
+		if err != nil {
+			return &answer{err: err}
+		}
+		form.Set("client_assertion", a)
+		form.Set("client_assertion_type", mfaapi.ClientAssertionType)
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.base+"/oauth/token", strings.NewReader(form.Encode()))
 	if err != nil {
 		return &answer{err: err}

@@ -14,7 +14,8 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-const clientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+// ClientAssertionType is the client_assertion_type of a Private Key JWT assertion.
+const ClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
 // assertionLifetime is short: Auth0 allows 5 minutes and recommends 1 or less.
 const assertionLifetime = 60 * time.Second
@@ -69,25 +70,32 @@ func errNotRSA(kind string) error {
 	return fmt.Errorf("the private key is %s, not an RSA key; Auth0 private key JWT credentials use RSA (RS256, RS384, PS256)", kind)
 }
 
-// clientAssertion signs a fresh one-time assertion: iss = sub = client_id, aud = the tenant
-// URL with a trailing slash, a new jti each time.
+// clientAssertion signs a fresh one-time assertion for the application.
 func (c *Client) clientAssertion() (string, error) {
-	now := c.now()
+	return SignClientAssertion(c.cfg.Domain, c.cfg.ClientID, c.cfg.PrivateKey, c.signAlg, c.now())
+}
+
+// SignClientAssertion signs a fresh one-time Private Key JWT client assertion: iss = sub =
+// clientID, aud = the tenant URL with a trailing slash, a new jti each time. The application,
+// the management application and the conform tool all sign with it. alg "" is RS256.
+func SignClientAssertion(domain, clientID string, key *rsa.PrivateKey, alg string, now time.Time) (string, error) {
+	alg, err := normaliseSigningAlg(alg)
+	if err != nil {
+		return "", err
+	}
 	jti := make([]byte, 16)
 	if _, err := rand.Read(jti); err != nil {
 		return "", err
 	}
-	claims := assertionClaims{Aud: "https://" + c.cfg.Domain + "/", RegisteredClaims: jwt.RegisteredClaims{
-		Issuer:    c.cfg.ClientID,
-		Subject:   c.cfg.ClientID,
+	claims := assertionClaims{Aud: "https://" + domain + "/", RegisteredClaims: jwt.RegisteredClaims{
+		Issuer:    clientID,
+		Subject:   clientID,
 		IssuedAt:  jwt.NewNumericDate(now),
 		NotBefore: jwt.NewNumericDate(now),
 		ExpiresAt: jwt.NewNumericDate(now.Add(assertionLifetime)),
 		ID:        hex.EncodeToString(jti),
 	}}
-	method := jwt.GetSigningMethod(c.signAlg)
-	tok := jwt.NewWithClaims(method, claims)
-	signed, err := tok.SignedString(c.cfg.PrivateKey)
+	signed, err := jwt.NewWithClaims(jwt.GetSigningMethod(alg), claims).SignedString(key)
 	if err != nil {
 		return "", fmt.Errorf("signing the client assertion: %w", err)
 	}

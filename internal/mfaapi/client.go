@@ -30,11 +30,14 @@ type Config struct {
 	ClientID     string
 	ClientSecret string
 	PrivateKey   *rsa.PrivateKey
-	// ManagementClientID and ManagementClientSecret are an application with a client grant for
-	// the Management API (https://{Domain}/api/v2/), for the calls of internal/mgmtapi, which
-	// go through this client (ManagementDo).
+	// ManagementClientID and one of ManagementClientSecret or ManagementPrivateKey are an
+	// application with a client grant for the Management API (https://{Domain}/api/v2/), for
+	// the calls of internal/mgmtapi, which go through this client (ManagementDo).
 	ManagementClientID     string
 	ManagementClientSecret string
+	ManagementPrivateKey   *rsa.PrivateKey
+	// ManagementSigningAlg is the management application's assertion algorithm (RS256 default).
+	ManagementSigningAlg string
 	// SigningAlg is the client assertion algorithm: RS256 (default), RS384 or PS256.
 	SigningAlg string
 	// UserAgent is sent with every request.
@@ -77,6 +80,8 @@ type Client struct {
 	now     func() time.Time
 	retry   RetryPolicy
 	signAlg string
+	// mgmtSignAlg is the management application's assertion algorithm.
+	mgmtSignAlg string
 
 	mu    sync.Mutex
 	users map[string]*userState
@@ -113,6 +118,13 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	mgmtAlg, err := normaliseSigningAlg(cfg.ManagementSigningAlg)
+	if err != nil {
+		return nil, fmt.Errorf("management application: %w", err)
+	}
+	if cfg.ManagementClientSecret != "" && cfg.ManagementPrivateKey != nil {
+		return nil, errors.New("the management application authenticates one way: a client secret or a private key, not both")
+	}
 	rawBase := cfg.BaseURL
 	if rawBase == "" {
 		rawBase = "https://" + cfg.Domain
@@ -121,7 +133,7 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg, base: base, http: cfg.HTTPClient, now: cfg.Now, retry: cfg.Retry, signAlg: alg,
+	c := &Client{cfg: cfg, base: base, http: cfg.HTTPClient, now: cfg.Now, retry: cfg.Retry, signAlg: alg, mgmtSignAlg: mgmtAlg,
 		users: map[string]*userState{}, ownInFlight: map[string]bool{}}
 	if c.http == nil {
 		timeout := cfg.RequestTimeout

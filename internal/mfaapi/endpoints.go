@@ -91,7 +91,7 @@ func (c *Client) clientAuth(form url.Values) (url.Values, error) {
 			return nil, err
 		}
 		form.Set("client_assertion", a)
-		form.Set("client_assertion_type", clientAssertionType)
+		form.Set("client_assertion_type", ClientAssertionType)
 		return form, nil
 	}
 	form.Set("client_secret", c.cfg.ClientSecret)

@@ -14,7 +14,8 @@ const grantClientCredentials = "client_credentials"
 // ErrNoManagementClient means a Management API call was asked of a client configured without
 // management credentials.
 var ErrNoManagementClient = errors.New("no Management API application is configured: set management_client_id and " +
-	"management_client_secret (or AUTH0MFA_MANAGEMENT_CLIENT_ID and AUTH0MFA_MANAGEMENT_CLIENT_SECRET) to an " +
+	"management_client_secret or management_client_assertion_private_key (or AUTH0MFA_MANAGEMENT_CLIENT_ID and " +
+	"AUTH0MFA_MANAGEMENT_CLIENT_SECRET or AUTH0MFA_MANAGEMENT_CLIENT_ASSERTION_PRIVATE_KEY) to an " +
 	"application with a client grant for the Management API that includes the scopes of what uses it " +
 	"(update:users for recovery codes, delete:guardian_enrollments for auth0mfa_reset_authenticators, " +
 	"the *:authentication_methods scopes for auth0mfa_authentication_method)")
@@ -32,7 +33,28 @@ func (c *Client) ManagementAudience() string { return "https://" + c.cfg.Domain 
 
 // HasManagementClient reports whether management credentials are configured.
 func (c *Client) HasManagementClient() bool {
-	return c.cfg.ManagementClientID != "" && c.cfg.ManagementClientSecret != ""
+	return c.cfg.ManagementClientID != "" && (c.cfg.ManagementClientSecret != "" || c.cfg.ManagementPrivateKey != nil)
+}
+
+// managementClientAuth is the client_credentials form of the management application: its
+// secret, or a fresh Private Key JWT assertion each attempt (an assertion is never replayed:
+// Auth0 refuses a jti it has seen).
+func (c *Client) managementClientAuth() (url.Values, error) {
+	form := url.Values{
+		"grant_type": {grantClientCredentials}, "audience": {c.ManagementAudience()},
+		"client_id": {c.cfg.ManagementClientID},
+	}
+	if c.cfg.ManagementPrivateKey == nil {
+		form.Set("client_secret", c.cfg.ManagementClientSecret)
+		return form, nil
+	}
+	a, err := SignClientAssertion(c.cfg.Domain, c.cfg.ManagementClientID, c.cfg.ManagementPrivateKey, c.mgmtSignAlg, c.now())
+	if err != nil {
+		return nil, err
+	}
+	form.Set("client_assertion", a)
+	form.Set("client_assertion_type", ClientAssertionType)
+	return form, nil
 }
 
 func (c *Client) managementBearer(ctx context.Context) (string, error) {
@@ -48,12 +70,7 @@ func (c *Client) managementBearer(ctx context.Context) (string, error) {
 	var out Tokens
 	err := c.do(ctx, call{
 		method: http.MethodPost, path: "/oauth/token", endpoint: endpointToken, safe: true,
-		body: func() (any, error) {
-			return url.Values{
-				"grant_type": {grantClientCredentials}, "audience": {c.ManagementAudience()},
-				"client_id": {c.cfg.ManagementClientID}, "client_secret": {c.cfg.ManagementClientSecret},
-			}, nil
-		},
+		body: func() (any, error) { return c.managementClientAuth() },
 	}, &out)
 	if err != nil {
 		return "", err

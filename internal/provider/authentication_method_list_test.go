@@ -37,7 +37,7 @@ func TestAccAuthenticatorList_managementMethods(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProviders,
 		TerraformVersionChecks:   requires(featureQuery),
 		Steps: []resource.TestStep{
-			{Config: env.managementProviderBlock()},
+			{Config: env.providerBlockWithManagement()},
 			{
 				Query:  true,
 				Config: fmt.Sprintf("list \"auth0mfa_authentication_method\" \"all\" {\n  provider = auth0mfa\n  include_resource = true\n  config {\n    user_id = %q\n  }\n}\n", emutest.UserID),

@@ -26,13 +26,6 @@ const methodAddr = "auth0mfa_authentication_method.test"
 // userSecret is the secret a team keeps in its secret store (the RFC 6238 test key, not real).
 const userSecret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 
-// managementProviderBlock is the provider with its management application.
-func (e *accEnv) managementProviderBlock() string {
-	return fmt.Sprintf("provider \"auth0mfa\" {\n  domain = %q\n  base_url = %q\n  client_id = %q\n  client_secret = %q\n"+
-		"  management_client_id = %q\n  management_client_secret = %q\n}\n",
-		e.domain, e.baseURL, e.clientID, e.secret, emutest.ManagementClientID, emutest.ManagementClientSecret)
-}
-
 // methodsAtTenant lists the user's methods through the Management API.
 func methodsAtTenant(t *testing.T, env *accEnv, userID string) []mgmtapi.AuthenticationMethod {
 	t.Helper()
@@ -73,7 +66,7 @@ func TestAccAuthenticationMethod_totpWriteOnly(t *testing.T) {
 		t.Run(policy, func(t *testing.T) {
 			env := newAccEnvOn(t, emutest.ConfigWithPolicy(policy))
 			cfg := func(name string) string {
-				return env.managementProviderBlock() + `variable "secret" {
+				return env.providerBlockWithManagement() + `variable "secret" {
   type      = string
   sensitive = true
   ephemeral = true
@@ -146,7 +139,7 @@ func TestAccAuthenticationMethod_totpGenerated(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkNoMethods(t, env),
 		Steps: []resource.TestStep{{
-			Config: env.managementProviderBlock() + `resource "auth0mfa_authentication_method" "test" {
+			Config: env.providerBlockWithManagement() + `resource "auth0mfa_authentication_method" "test" {
   user_id = "` + emutest.UserID + `"
   type    = "totp"
 }
@@ -173,7 +166,7 @@ func TestAccAuthenticationMethod_phoneAndEmail(t *testing.T) {
 
 func testPhoneAndEmailMethods(t *testing.T, env *accEnv) {
 	cfg := func(phone, preferred string) string {
-		return env.managementProviderBlock() + fmt.Sprintf(`resource "auth0mfa_authentication_method" "phone" {
+		return env.providerBlockWithManagement() + fmt.Sprintf(`resource "auth0mfa_authentication_method" "phone" {
   user_id                         = %[1]q
   type                            = "phone"
   phone_number                    = %[2]q
@@ -235,11 +228,11 @@ func TestAccAuthenticationMethod_mistakes(t *testing.T) {
 		name, config, want string
 	}{
 		{"missing scope", readOnly + method(uid+"  type = \"email\"\n  email = \"x@example.com\"\n"), `(?s)grant\s+create:authentication_methods`},
-		{"unknown user", env.managementProviderBlock() + method("  user_id = \"auth0|nobody\"\n  type = \"email\"\n  email = \"x@example.com\"\n"), `Auth0 has no user "auth0\|nobody"`},
-		{"malformed secret", env.managementProviderBlock() + method(uid+"  type = \"totp\"\n  totp_secret_wo = \"not base32!\"\n  totp_secret_wo_version = 1\n"), `must be base32`},
-		{"short secret", env.managementProviderBlock() + method(uid+"  type = \"totp\"\n  totp_secret_wo = \"JBSWY3DPEHPK3PXP\"\n  totp_secret_wo_version = 1\n"), `at least 128 bits`},
-		{"an argument of another type", env.managementProviderBlock() + method(uid+"  type = \"totp\"\n  email = \"x@example.com\"\n"), `email does not apply to type = "totp"`},
-		{"phone without a number", env.managementProviderBlock() + method(uid+"  type = \"phone\"\n"), `type = "phone" needs phone_number`},
+		{"unknown user", env.providerBlockWithManagement() + method("  user_id = \"auth0|nobody\"\n  type = \"email\"\n  email = \"x@example.com\"\n"), `Auth0 has no user "auth0\|nobody"`},
+		{"malformed secret", env.providerBlockWithManagement() + method(uid+"  type = \"totp\"\n  totp_secret_wo = \"not base32!\"\n  totp_secret_wo_version = 1\n"), `must be base32`},
+		{"short secret", env.providerBlockWithManagement() + method(uid+"  type = \"totp\"\n  totp_secret_wo = \"JBSWY3DPEHPK3PXP\"\n  totp_secret_wo_version = 1\n"), `at least 128 bits`},
+		{"an argument of another type", env.providerBlockWithManagement() + method(uid+"  type = \"totp\"\n  email = \"x@example.com\"\n"), `email does not apply to type = "totp"`},
+		{"phone without a number", env.providerBlockWithManagement() + method(uid+"  type = \"phone\"\n"), `type = "phone" needs phone_number`},
 		{"no management application", env.providerBlock() + method(uid+"  type = \"totp\"\n"), `Missing Management API Application`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -255,7 +248,7 @@ func TestAccAuthenticationMethod_mistakes(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkNoMethods(t, env),
 		Steps: []resource.TestStep{{
-			Config: env.managementProviderBlock() + `resource "auth0mfa_authentication_method" "a" {
+			Config: env.providerBlockWithManagement() + `resource "auth0mfa_authentication_method" "a" {
   user_id = "` + emutest.UserID + `"
   type    = "email"
   email   = "dup@example.com"
@@ -283,7 +276,7 @@ func TestAccAuthenticationMethodsDataSource_listsBothRoutes(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
-			Config: env.managementProviderBlock() + `resource "auth0mfa_authentication_method" "email" {
+			Config: env.providerBlockWithManagement() + `resource "auth0mfa_authentication_method" "email" {
   user_id = "` + emutest.UserID + `"
   type    = "email"
   email   = "alice.codes@example.com"
@@ -315,7 +308,7 @@ func TestAccAuthenticationMethod_bothRoutesOnOneUser(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkNoMethods(t, env),
 		Steps: []resource.TestStep{{
-			Config: env.managementProviderBlock() + fmt.Sprintf(`resource "auth0mfa_authentication_method" "totp" {
+			Config: env.providerBlockWithManagement() + fmt.Sprintf(`resource "auth0mfa_authentication_method" "totp" {
   user_id = %[1]q
   type    = "totp"
 }
@@ -352,7 +345,7 @@ func TestAccAuthenticationMethod_importThenApplyDoesNotReplace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := env.managementProviderBlock() + fmt.Sprintf(`import {
+	cfg := env.providerBlockWithManagement() + fmt.Sprintf(`import {
   to = auth0mfa_authentication_method.phone
   id = "%s:%s"
 }

@@ -65,6 +65,10 @@ func badInputs(env *accEnv) []badInput {
 		{"login: empty otp_secret", "validate", "{P}" + otp(loginHCL("u@example.com", "pw", `otp_secret = ""`)), "", `not valid base32`},
 		{"login: recovery_code of the wrong shape", "validate", "{P}" + otp(loginHCL("u@example.com", "pw", `recovery_code = "abc"`)), "", `24 capital letters and digits`},
 		{"provider: management_client_id without its secret", "validate", prov(base + "  client_secret = \"s\"\n  management_client_id = \"m2m\"\n"), "", `management_client_secret`},
+		{"provider: management secret and private key together", "validate", prov(base + "  client_secret = \"s\"\n  management_client_id = \"m2m\"\n" +
+			"  management_client_secret = \"m\"\n  management_client_assertion_private_key = \"x\"\n"), "", `cannot be specified when`},
+		{"provider: management private key without a client id", "validate", prov(base + "  client_secret = \"s\"\n" +
+			"  management_client_assertion_private_key = \"x\"\n"), "", `Missing Management Client ID`},
 		{"recovery code: user_id that is no Auth0 user id", "validate", "{P}" + "resource \"auth0mfa_recovery_code_regeneration\" \"r\" {\n  user_id = \"alice\"\n}\n", "", `not an Auth0 user id`},
 		{"method: totp_secret_wo that is not base32", "validate", "{P}" + method(`  type = "totp"
   totp_secret_wo = "not base32!"

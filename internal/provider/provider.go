@@ -54,6 +54,8 @@ type providerModel struct {
 	BaseURL                   types.String `tfsdk:"base_url"`
 	ManagementClientID        types.String `tfsdk:"management_client_id"`
 	ManagementClientSecret    types.String `tfsdk:"management_client_secret"`
+	ManagementPrivateKey      types.String `tfsdk:"management_client_assertion_private_key"`
+	ManagementSigningAlg      types.String `tfsdk:"management_client_assertion_signing_alg"`
 }
 
 func (p *auth0mfaProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -114,13 +116,30 @@ func (p *auth0mfaProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"`auth0mfa_reset_authenticators` action, the four `*:authentication_methods` scopes for " +
 					"`auth0mfa_authentication_method`; with `read:users` and `read:authentication_methods`, errors about a " +
 					"user's factors say when each was created. Nothing else needs it. Environment: `AUTH0MFA_MANAGEMENT_CLIENT_ID`.",
-				Validators: []validator.String{notBlank(), stringvalidator.AlsoRequires(path.MatchRoot("management_client_secret"))},
+				// Its credential may come from the environment, so the pairing is checked by
+				// ValidateConfig, which reads both sources.
+				Validators: []validator.String{notBlank()},
 			},
 			"management_client_secret": schema.StringAttribute{
-				Optional:    true,
-				Sensitive:   true,
-				Description: "The secret of the `management_client_id` application. Environment: `AUTH0MFA_MANAGEMENT_CLIENT_SECRET`.",
-				Validators:  []validator.String{notBlank(), stringvalidator.AlsoRequires(path.MatchRoot("management_client_id"))},
+				Optional:  true,
+				Sensitive: true,
+				Description: "The secret of the `management_client_id` application. Conflicts with " +
+					"`management_client_assertion_private_key`. Environment: `AUTH0MFA_MANAGEMENT_CLIENT_SECRET`.",
+				Validators: []validator.String{notBlank(), stringvalidator.ConflictsWith(path.MatchRoot("management_client_assertion_private_key"))},
+			},
+			"management_client_assertion_private_key": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				Description: "A PEM RSA private key (PKCS#1 or PKCS#8) with which the `management_client_id` application " +
+					"authenticates by Private Key JWT, instead of `management_client_secret`. Environment: " +
+					"`AUTH0MFA_MANAGEMENT_CLIENT_ASSERTION_PRIVATE_KEY`.",
+				Validators: []validator.String{privateKeyValidator{}},
+			},
+			"management_client_assertion_signing_alg": schema.StringAttribute{
+				Optional: true,
+				Description: "The management application's client assertion algorithm: `RS256` (the default), `RS384` or `PS256`. " +
+					"Environment: `AUTH0MFA_MANAGEMENT_CLIENT_ASSERTION_SIGNING_ALG`.",
+				Validators: []validator.String{stringvalidator.OneOf(mfaapi.SigningAlgs...)},
 			},
 		},
 	}
@@ -160,6 +179,25 @@ func (p *auth0mfaProvider) ValidateConfig(ctx context.Context, req provider.Vali
 		cfg.ClientAssertionPrivateKey.IsNull() && getenv(envPrivateKey) == "" {
 		resp.Diagnostics.AddAttributeWarning(path.Root("client_assertion_signing_alg"), "Signing Algorithm Without a Private Key",
 			"client_assertion_signing_alg only applies to Private Key JWT; set client_assertion_private_key (or "+envPrivateKey+") too, or remove it.")
+	}
+	checkManagementPair(cfg, &resp.Diagnostics)
+}
+
+// checkManagementPair stops a management application given half-way: a client id with no
+// credential, or a credential with no client id, in the configuration and the environment.
+// Unknown values (from other resources) are judged when the provider is configured.
+func checkManagementPair(cfg providerModel, diags *diag.Diagnostics) {
+	given := func(v types.String, env string) bool { return v.IsUnknown() || !v.IsNull() || getenv(env) != "" }
+	hasID := given(cfg.ManagementClientID, envMgmtClientID)
+	hasCredential := given(cfg.ManagementClientSecret, envMgmtSecret) || given(cfg.ManagementPrivateKey, envMgmtKey)
+	switch {
+	case !cfg.ManagementClientID.IsNull() && !hasCredential:
+		diags.AddAttributeError(path.Root("management_client_secret"), "Missing Management Credentials",
+			"management_client_id is set, but neither management_client_secret (environment "+envMgmtSecret+") nor, for Private Key "+
+				"JWT, management_client_assertion_private_key (environment "+envMgmtKey+") is: set the one the application uses.")
+	case hasCredential && !hasID && (!cfg.ManagementClientSecret.IsNull() || !cfg.ManagementPrivateKey.IsNull()):
+		diags.AddAttributeError(path.Root("management_client_id"), "Missing Management Client ID",
+			"A management credential is set, but not the client id it belongs to: set management_client_id (environment "+envMgmtClientID+").")
 	}
 }
 

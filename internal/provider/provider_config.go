@@ -28,6 +28,8 @@ const (
 	envBaseURL      = "AUTH0MFA_BASE_URL"
 	envMgmtClientID = "AUTH0MFA_MANAGEMENT_CLIENT_ID"
 	envMgmtSecret   = "AUTH0MFA_MANAGEMENT_CLIENT_SECRET"
+	envMgmtKey      = "AUTH0MFA_MANAGEMENT_CLIENT_ASSERTION_PRIVATE_KEY"
+	envMgmtAlg      = "AUTH0MFA_MANAGEMENT_CLIENT_ASSERTION_SIGNING_ALG"
 )
 
 // requestTimeout bounds each HTTP request to Auth0; tests lower it to exercise timeouts.
@@ -51,12 +53,12 @@ type providerData struct {
 
 // nothingConfigured reports a provider block and environment that set no setting at all.
 func nothingConfigured(cfg providerModel) bool {
-	for _, v := range []types.String{cfg.Domain, cfg.ClientID, cfg.ClientSecret, cfg.ClientAssertionPrivateKey, cfg.ClientAssertionSigningAlg, cfg.BaseURL, cfg.ManagementClientID, cfg.ManagementClientSecret} {
+	for _, v := range []types.String{cfg.Domain, cfg.ClientID, cfg.ClientSecret, cfg.ClientAssertionPrivateKey, cfg.ClientAssertionSigningAlg, cfg.BaseURL, cfg.ManagementClientID, cfg.ManagementClientSecret, cfg.ManagementPrivateKey, cfg.ManagementSigningAlg} {
 		if !v.IsNull() {
 			return false
 		}
 	}
-	for _, env := range []string{envDomain, envDomainShared, envClientID, envClientSecret, envPrivateKey, envSigningAlg, envBaseURL, envMgmtClientID, envMgmtSecret} {
+	for _, env := range []string{envDomain, envDomainShared, envClientID, envClientSecret, envPrivateKey, envSigningAlg, envBaseURL, envMgmtClientID, envMgmtSecret, envMgmtKey, envMgmtAlg} {
 		if getenv(env) != "" {
 			return false
 		}
@@ -110,6 +112,15 @@ func buildClient(ctx context.Context, cfg providerModel, version, tfVersion stri
 	baseURL := setting(cfg.BaseURL, "base_url", diags, envBaseURL)
 	mgmtID := setting(cfg.ManagementClientID, "management_client_id", diags, envMgmtClientID)
 	mgmtSecret := setting(cfg.ManagementClientSecret, "management_client_secret", diags, envMgmtSecret)
+	mgmtKeyPEM := setting(cfg.ManagementPrivateKey, "management_client_assertion_private_key", diags, envMgmtKey)
+	// As for the application: a credential set in the configuration wins over the environment's.
+	if !cfg.ManagementClientSecret.IsNull() && cfg.ManagementPrivateKey.IsNull() {
+		mgmtKeyPEM = ""
+	}
+	if !cfg.ManagementPrivateKey.IsNull() && cfg.ManagementClientSecret.IsNull() {
+		mgmtSecret = ""
+	}
+	mgmtAlg := setting(cfg.ManagementSigningAlg, "management_client_assertion_signing_alg", diags, envMgmtAlg)
 	if diags.HasError() {
 		return nil
 	}
@@ -133,13 +144,25 @@ func buildClient(ctx context.Context, cfg providerModel, version, tfVersion stri
 	}
 	// The Management application is optional, but half of it is a mistake worth stopping for.
 	switch {
-	case mgmtID != "" && mgmtSecret == "":
-		missing(diags, "management_client_secret", "the secret of the management_client_id application", envMgmtSecret)
-	case mgmtSecret != "" && mgmtID == "":
-		missing(diags, "management_client_id", "the client ID the management_client_secret belongs to", envMgmtClientID)
+	case mgmtID != "" && mgmtSecret == "" && mgmtKeyPEM == "":
+		missing(diags, "management_client_secret", "the secret of the management_client_id application (or, for Private Key JWT, "+
+			"management_client_assertion_private_key, environment "+envMgmtKey+")", envMgmtSecret)
+	case mgmtID == "" && (mgmtSecret != "" || mgmtKeyPEM != ""):
+		missing(diags, "management_client_id", "the client ID the management application's credential belongs to", envMgmtClientID)
+	case mgmtSecret != "" && mgmtKeyPEM != "":
+		diags.AddAttributeError(path.Root("management_client_secret"), "Conflicting Management Credentials",
+			"Both a management client secret and a management private key are set (in the provider block or through "+
+				envMgmtSecret+" and "+envMgmtKey+"). Use one: the management application authenticates one way.")
 	}
 	var mcfg mfaapi.Config
-	mcfg.ManagementClientID, mcfg.ManagementClientSecret = mgmtID, mgmtSecret
+	mcfg.ManagementClientID, mcfg.ManagementClientSecret, mcfg.ManagementSigningAlg = mgmtID, mgmtSecret, mgmtAlg
+	if mgmtKeyPEM != "" {
+		key, err := mfaapi.ParsePrivateKey(mgmtKeyPEM)
+		if err != nil {
+			diags.AddAttributeError(path.Root("management_client_assertion_private_key"), "Invalid Management Client Assertion Private Key", err.Error())
+		}
+		mcfg.ManagementPrivateKey = key
+	}
 	if keyPEM != "" {
 		key, err := mfaapi.ParsePrivateKey(keyPEM)
 		if err != nil {
@@ -185,7 +208,8 @@ func buildClient(ctx context.Context, cfg providerModel, version, tfVersion stri
 		tflog.Debug(ctx, "removed stale files from the cache directory", map[string]any{"steps": swept.Steps, "locks": swept.Locks})
 	}
 	tflog.Debug(ctx, "auth0mfa provider configured", map[string]any{"domain": domain, "client_id": clientID,
-		"base_url": baseURL, "private_key_jwt": keyPEM != ""})
+		"base_url": baseURL, "private_key_jwt": keyPEM != "",
+		"management_client_id": mgmtID, "management_private_key_jwt": mgmtKeyPEM != ""})
 	return client
 }
 

@@ -40,7 +40,10 @@ func TestAccSecretsStayOutOfOutput(t *testing.T) {
 	pub, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
 	cfg := emutest.Config()
 	cfg.Clients = append(cfg.Clients, emulator.ClientConfig{ClientID: "jwt-client",
-		PublicKeyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub})), GrantTypes: emulator.AllGrantTypes})
+		PublicKeyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub})), GrantTypes: emulator.AllGrantTypes},
+		// The management application authenticates with the same key pair (Private Key JWT).
+		emulator.ClientConfig{ClientID: "jwt-management", PublicKeyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub})),
+			GrantTypes: []string{emulator.GrantClientCredentials}, ManagementScopes: emulator.AuthenticationMethodScopes})
 	tn := emutest.Start(t, cfg, emulator.WithSecretRecorder(record))
 
 	work, tfEnv := e2eWorkspace(t)
@@ -59,6 +62,8 @@ provider "auth0mfa" {
   base_url  = %q
   client_id = "jwt-client"
   client_assertion_private_key = file("key.pem")
+  management_client_id = "jwt-management"
+  management_client_assertion_private_key = file("key.pem")
 }
 
 resource "auth0mfa_otp_authenticator" "otp" {
@@ -88,13 +93,19 @@ data "auth0mfa_authenticators" "all" {
   depends_on = [auth0mfa_oob_authenticator.sms]
 }
 
+data "auth0mfa_authentication_methods" "all" {
+  provider   = auth0mfa.jwt
+  user_id    = %q
+  depends_on = [auth0mfa_oob_authenticator.sms]
+}
+
 # Management credentials come from AUTH0MFA_MANAGEMENT_CLIENT_ID/SECRET.
 resource "auth0mfa_recovery_code_regeneration" "code" {
   user_id    = %q
   depends_on = [auth0mfa_otp_authenticator.otp]
 }
 `, emutest.Domain, tn.URL, emutest.ClientID, emutest.Domain, tn.URL, emutest.Username, emutest.Password,
-		emutest.Username, emutest.Password, emulatorBin, tn.URL, emutest.Username, emutest.Password, emutest.UserID)
+		emutest.Username, emutest.Password, emulatorBin, tn.URL, emutest.Username, emutest.Password, emutest.UserID, emutest.UserID)
 	_ = os.WriteFile(filepath.Join(work, "main.tf"), []byte(main), 0o600)
 	_ = os.WriteFile(filepath.Join(work, "key.pem"), []byte(keyPEM), 0o600)
 

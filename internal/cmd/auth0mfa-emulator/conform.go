@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/conform"
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mfaapi"
 )
 
 const conformSynopsis = "conform (--url URL | --emulator | both) [--out FILE] [--compare FILE] [flags]"
@@ -19,6 +20,7 @@ const conformSynopsis = "conform (--url URL | --emulator | both) [--out FILE] [-
 type conformOptions struct {
 	target            conform.Target
 	codeCommand       string
+	mgmtKeyFile       string
 	emulator          bool
 	config, mfaPolicy string
 	out, compare      string
@@ -44,6 +46,7 @@ func conformFlags(stderr io.Writer) (*flag.FlagSet, *conformOptions) {
 	str(&t.Email, "email", "enroll email to this address (needs --code-command)")
 	str(&t.ManagementClientID, "management-client-id", "also run the Management API route: an application with create:, read:, update: and delete:authentication_methods")
 	str(&t.ManagementClientSecret, "management-client-secret", "that application's client secret")
+	str(&o.mgmtKeyFile, "management-private-key-file", "instead of --management-client-secret: a PEM RSA private key with which that application authenticates (Private Key JWT, RS256)")
 	str(&t.UserID, "user-id", "the test user's Auth0 user id, for the Management API route (the emulator's own when it runs alone)")
 	fs.BoolVar(&o.emulator, "emulator", false, "run against an emulator started in this process; with --url too, the tenant runs first and the emulator gets the settings detected there")
 	str(&o.config, "config", "the emulator's tenant JSON (default: the demo tenant with the detected or given settings)")
@@ -124,6 +127,15 @@ func (o *conformOptions) check() error {
 	if o.codeCommand != "" {
 		if err := json.Unmarshal([]byte(o.codeCommand), &o.target.CodeCommand); err != nil || len(o.target.CodeCommand) == 0 {
 			return fmt.Errorf(`--code-command must be a JSON array of strings, such as '["./read-code.sh", "--wait", "10s"]'`)
+		}
+	}
+	if o.mgmtKeyFile != "" {
+		pemText, err := os.ReadFile(o.mgmtKeyFile)
+		if err != nil {
+			return fmt.Errorf("--management-private-key-file: %w", err)
+		}
+		if o.target.ManagementPrivateKey, err = mfaapi.ParsePrivateKey(string(pemText)); err != nil {
+			return fmt.Errorf("--management-private-key-file: %w", err)
 		}
 	}
 	if o.target.URL != "" {

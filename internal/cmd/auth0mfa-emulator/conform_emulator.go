@@ -118,7 +118,11 @@ func aimAtTenant(t *conform.Target, o *conformOptions, cfg emulator.Config) erro
 func aimManagementRoute(t *conform.Target, o *conformOptions, cfg emulator.Config, srv *emulator.Server) {
 	if o.target.URL == "" {
 		t.ManagementClientID, t.ManagementClientSecret = o.target.ManagementClientID, o.target.ManagementClientSecret
+		t.ManagementPrivateKey = o.target.ManagementPrivateKey
 	} else {
+		// The emulator's own management application authenticates with its secret, whatever
+		// the tenant's used.
+		t.ManagementPrivateKey = nil
 		for _, c := range cfg.Clients {
 			if slices.Contains(c.ManagementScopes, emulator.ScopeCreateAuthenticationMethods) {
 				t.ManagementClientID, t.ManagementClientSecret = c.ClientID, c.ClientSecret
