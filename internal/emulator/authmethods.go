@@ -28,6 +28,9 @@ type methodRequest struct {
 	PhoneNumber                   string  `json:"phone_number"`
 	Email                         string  `json:"email"`
 	PreferredAuthenticationMethod string  `json:"preferred_authentication_method"`
+	KeyID                         string  `json:"key_id"`
+	PublicKey                     string  `json:"public_key"`
+	RelyingPartyIdentifier        string  `json:"relying_party_identifier"`
 }
 
 // methodPatch is a PATCH body: name and the preferred phone method only (OAS
@@ -273,7 +276,8 @@ func (s *Server) removeAllMethods(u *user) {
 
 // checkMethodRequest validates a create (or, forPut, a PUT element) as the OAS schemas do;
 // what the OAS leaves open (which fields each type needs) is the emulator's choice, said here:
-// totp needs totp_secret (base32), phone needs phone_number (E.164), email needs email.
+// totp needs totp_secret (base32), phone needs phone_number (E.164), email needs email,
+// webauthn-roaming needs key_id and public_key (webauthn_keys.go).
 func (s *Server) checkMethodRequest(req methodRequest, forPut bool) string {
 	types := "phone, email, totp, webauthn-roaming or passkey"
 	if forPut {
@@ -283,7 +287,11 @@ func (s *Server) checkMethodRequest(req methodRequest, forPut bool) string {
 	case "":
 		return "'Missing required property: type'."
 	case "totp", "phone", "email":
-	case "webauthn-roaming", "passkey":
+	case kindWebAuthnRoaming:
+		if forPut {
+			return fmt.Sprintf("'type must be one of %s'.", types)
+		}
+	case "passkey":
 		if !forPut {
 			return fmt.Sprintf("'type %s is not modelled by the emulator'.", req.Type)
 		}
@@ -300,7 +308,12 @@ func (s *Server) checkMethodRequest(req methodRequest, forPut bool) string {
 		}
 		return ""
 	}
+	keyFields := cmp.Or(setOther("key_id", req.KeyID), setOther("public_key", req.PublicKey),
+		setOther("relying_party_identifier", req.RelyingPartyIdentifier))
 	switch req.Type {
+	case kindWebAuthnRoaming:
+		return cmp.Or(s.checkSecurityKey(req), setOther("totp_secret", req.TOTPSecret), setOther("phone_number", req.PhoneNumber),
+			setOther("email", req.Email), setOther("preferred_authentication_method", req.PreferredAuthenticationMethod))
 	case "totp":
 		if req.TOTPSecret == "" {
 			return "'totp needs totp_secret, a base32 secret'."
@@ -308,7 +321,7 @@ func (s *Server) checkMethodRequest(req methodRequest, forPut bool) string {
 		if _, err := decodeBase32Secret(req.TOTPSecret); err != nil {
 			return "'totp_secret must be base32 (A-Z and 2-7) of at least 16 characters'." // never echo a secret
 		}
-		return cmp.Or(setOther("phone_number", req.PhoneNumber), setOther("email", req.Email), setOther("preferred_authentication_method", req.PreferredAuthenticationMethod))
+		return cmp.Or(setOther("phone_number", req.PhoneNumber), setOther("email", req.Email), setOther("preferred_authentication_method", req.PreferredAuthenticationMethod), keyFields)
 	case "phone":
 		if n := len(req.PhoneNumber); n < 2 || n > 30 || !e164.MatchString(req.PhoneNumber) {
 			return "'phone_number must be an E.164 number such as +15551234567 (2 to 30 characters)'."
@@ -319,13 +332,13 @@ func (s *Server) checkMethodRequest(req methodRequest, forPut bool) string {
 		if !s.channelEnabled(cmp.Or(req.PreferredAuthenticationMethod, kindSMS)) {
 			return fmt.Sprintf("'%s is not enabled for this tenant'.", cmp.Or(req.PreferredAuthenticationMethod, kindSMS))
 		}
-		return cmp.Or(setOther("totp_secret", req.TOTPSecret), setOther("email", req.Email))
+		return cmp.Or(setOther("totp_secret", req.TOTPSecret), setOther("email", req.Email), keyFields)
 	default: // email
 		if _, err := mail.ParseAddress(req.Email); err != nil || !strings.Contains(req.Email, "@") || strings.ContainsAny(req.Email, "<> ") {
 			return "'Object didn't pass validation for format email: ' on property email"
 		}
 		return cmp.Or(setOther("totp_secret", req.TOTPSecret), setOther("phone_number", req.PhoneNumber),
-			setOther("preferred_authentication_method", req.PreferredAuthenticationMethod))
+			setOther("preferred_authentication_method", req.PreferredAuthenticationMethod), keyFields)
 	}
 }
 
@@ -357,6 +370,10 @@ func (s *Server) methodExists(u *user, req methodRequest) bool {
 			if strings.EqualFold(a.destination, req.Email) {
 				return true
 			}
+		case kindWebAuthnRoaming:
+			if a.key != nil && a.key.sameKey(req.KeyID) {
+				return true
+			}
 		}
 	}
 	return false
@@ -375,6 +392,8 @@ func (s *Server) createMethod(u *user, req methodRequest) *authenticator {
 		a.secret = s.secret(normalizeSecret(req.TOTPSecret))
 	case "email":
 		a.destination = req.Email
+	case kindWebAuthnRoaming:
+		a.key = s.newSecurityKey(req)
 	case "phone":
 		kind := cmp.Or(req.PreferredAuthenticationMethod, kindSMS)
 		a.kind, a.id, a.destination = kind, newAuthenticatorID(kind), req.PhoneNumber

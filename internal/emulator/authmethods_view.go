@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"encoding/base64"
 	"strings"
 	"time"
 )
@@ -41,6 +42,11 @@ type methodView struct {
 	PhoneNumber                   string        `json:"phone_number,omitempty"`
 	PreferredAuthenticationMethod string        `json:"preferred_authentication_method,omitempty"`
 	AuthenticationMethods         []methodChild `json:"authentication_methods,omitempty"`
+	// A security key's fields, in the OAS's snake_case (DMGMT's camelCase sample is hand-written,
+	// reference §1.2).
+	KeyID                  string `json:"key_id,omitempty"`
+	PublicKey              string `json:"public_key,omitempty"`
+	RelyingPartyIdentifier string `json:"relying_party_identifier,omitempty"`
 }
 
 // methodType is the Management API's type of an authenticator: sms and voice factors are one
@@ -105,6 +111,12 @@ func (u *user) methodOf(a *authenticator, masked, confirmed bool) methodView {
 	case kindPush:
 		if twin := u.find(a.companionID); twin != nil {
 			v.AuthenticationMethods = []methodChild{{ID: a.id, Type: kindPush}, {ID: twin.id, Type: kindTOTP}}
+		}
+	case kindWebAuthnRoaming:
+		if a.key != nil {
+			v.KeyID = base64.RawURLEncoding.EncodeToString(a.key.id)
+			v.PublicKey = base64.StdEncoding.EncodeToString(a.key.publicKey)
+			v.RelyingPartyIdentifier = a.key.rpID
 		}
 	}
 	return v

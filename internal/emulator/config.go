@@ -51,6 +51,20 @@ type Config struct {
 	AttackProtection *AttackProtection `json:"attack_protection,omitempty"`
 	// RateLimits sets a per-endpoint budget of requests per second ("POST /oauth/token": 10).
 	RateLimits map[string]int `json:"rate_limits,omitempty"`
+	// WebAuthn is the tenant's "WebAuthn with FIDO Security Keys" factor settings.
+	WebAuthn *WebAuthnSettings `json:"webauthn,omitempty"`
+}
+
+// WebAuthnSettings are the security-key factor's tenant settings (Dashboard > Security >
+// Multi-factor Auth > WebAuthn with FIDO Security Keys; reference auth0-management-route.md §4.1).
+type WebAuthnSettings struct {
+	// UserVerification is the Dashboard's "User Verification" in WebAuthn's words:
+	// "discouraged" (the Dashboard's "Never", the default), "preferred" ("If supported") or
+	// "required" ("Required").
+	UserVerification string `json:"user_verification,omitempty"`
+	// CustomDomain is the tenant's custom domain, when it has one: Auth0 lets a security key's
+	// relying party be the custom domain only then (DWEBAUTHN).
+	CustomDomain string `json:"custom_domain,omitempty"`
 }
 
 // Factors says which MFA factors the tenant has enabled.
@@ -146,6 +160,12 @@ func (c *Config) applyDefaults() {
 	if c.AttackProtection == nil {
 		c.AttackProtection = &AttackProtection{}
 	}
+	if c.WebAuthn == nil {
+		c.WebAuthn = &WebAuthnSettings{}
+	}
+	if c.WebAuthn.UserVerification == "" {
+		c.WebAuthn.UserVerification = "discouraged"
+	}
 	c.AttackProtection.applyDefaults()
 	for i := range c.Users {
 		if c.Users[i].Connection == "" {
@@ -161,6 +181,16 @@ func (c Config) Validate() error {
 	}
 	if c.MFAPolicy != MFAPolicyNever && c.MFAPolicy != MFAPolicyAlways {
 		return fmt.Errorf("emulator config: mfa_policy must be \"never\" or \"always\", not %q", c.MFAPolicy)
+	}
+	if w := c.WebAuthn; w != nil {
+		switch w.UserVerification {
+		case "", "discouraged", "preferred", "required":
+		default:
+			return fmt.Errorf("emulator config: webauthn.user_verification must be discouraged (Never), preferred (If supported) or required, not %q", w.UserVerification)
+		}
+		if strings.ContainsAny(w.CustomDomain, "/: ") {
+			return fmt.Errorf("emulator config: webauthn.custom_domain %q must be a bare host name", w.CustomDomain)
+		}
 	}
 	seen := map[string]bool{}
 	for _, cl := range c.Clients {

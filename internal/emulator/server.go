@@ -29,6 +29,8 @@ type Server struct {
 	usedJTIs  map[string]time.Time
 	outbox    []OutboxMessage
 	pushes    []*pushRequest
+	// keyChallenges are the security-key sign-ins in progress (webauthn_signin.go).
+	keyChallenges map[string]*keyChallenge
 
 	traffic *trafficControl
 
@@ -163,6 +165,7 @@ func (s *Server) routes() {
 	s.authMethodRoutes()
 	s.api("GET /.well-known/openid-configuration", s.handleDiscovery)
 	s.api("GET /.well-known/jwks.json", s.handleJWKS)
+	s.securityKeySignInRoutes()
 	s.controlRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "endpoint_disabled", fmt.Sprintf("Not found: %s %s", r.Method, r.URL.Path))

@@ -46,6 +46,7 @@ type authenticator struct {
 	secondary   bool           // created alongside another enrollment (voice twin, push's otp)
 	created     time.Time      // the Management API's created_at
 	label       string         // the Management API's name (set there; the MFA API names none)
+	key         *securityKey   // webauthn-roaming only
 }
 
 func (a *authenticator) authenticatorType() string {
@@ -54,6 +55,11 @@ func (a *authenticator) authenticatorType() string {
 		return "otp"
 	case kindRecovery:
 		return "recovery-code"
+	case kindWebAuthnRoaming:
+		// Not recorded: the MFA API lists security keys (DWEBAUTHN "you can list and remove
+		// WebAuthn enrollments") but no source shows the item. The emulator names the type as
+		// the Management API does; it is no otp/oob type, so nothing can challenge it there.
+		return kindWebAuthnRoaming
 	default:
 		return "oob"
 	}

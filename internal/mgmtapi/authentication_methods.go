@@ -41,6 +41,11 @@ type AuthenticationMethod struct {
 	Email                         string `json:"email"`
 	PhoneNumber                   string `json:"phone_number"`
 	PreferredAuthenticationMethod string `json:"preferred_authentication_method"`
+	// A security key's (webauthn-roaming) credential id (base64url), COSE public key (standard
+	// base64) and relying party (reference §4.1).
+	KeyID                  string `json:"key_id"`
+	PublicKey              string `json:"public_key"`
+	RelyingPartyIdentifier string `json:"relying_party_identifier"`
 }
 
 // NewAuthenticationMethod is what a create sends; empty fields are left out.
@@ -51,6 +56,9 @@ type NewAuthenticationMethod struct {
 	PhoneNumber                   string `json:"phone_number,omitempty"`
 	Email                         string `json:"email,omitempty"`
 	PreferredAuthenticationMethod string `json:"preferred_authentication_method,omitempty"`
+	KeyID                         string `json:"key_id,omitempty"`
+	PublicKey                     string `json:"public_key,omitempty"`
+	RelyingPartyIdentifier        string `json:"relying_party_identifier,omitempty"`
 }
 
 // MethodPatch is what a PATCH may change: the name and a phone's preferred method.

@@ -144,6 +144,10 @@ func (tn *Tenant) Do(t testing.TB, method, path string, body any, headers ...str
 	}
 	for _, h := range headers {
 		k, v, _ := strings.Cut(h, ": ")
+		if strings.EqualFold(k, "Host") {
+			req.Host = v // the name the page was opened at, as a browser mapping it would send
+			continue
+		}
 		req.Header.Set(k, v)
 	}
 	resp, err := http.DefaultClient.Do(req)
