@@ -194,7 +194,7 @@ func (s *Server) handleSignInVerify(w http.ResponseWriter, r *http.Request) {
 func webauthnReason(err error) string {
 	var perr *protocol.Error
 	if errors.As(err, &perr) && perr.Details != "" {
-		return perr.Details
+		return strings.TrimSuffix(perr.Details, ": <nil>")
 	}
 	if err == nil {
 		return "no key of the user signed it"

@@ -36,9 +36,7 @@ resource "auth0mfa_authentication_method" "bot" {
 	out := p.must("plan", "-input=false", "-out=tfplan")
 	out += p.must("apply", "-input=false", "tfplan")
 	out += p.must("show", "-json", "tfplan")
-	env := &accEnv{tenant: p.tn, domain: emutest.Domain, baseURL: p.tn.URL, clientID: emutest.ClientID, secret: emutest.ClientSecret,
-		username: emutest.Username, password: emutest.Password}
-	if err := signsInWith(env, userSecret); err != nil {
+	if err := signsInWith(p.asAccEnv(), userSecret); err != nil {
 		t.Fatalf("the secret did not reach Auth0: %v", err)
 	}
 	files := map[string]string{"output": out}

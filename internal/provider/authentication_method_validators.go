@@ -10,7 +10,8 @@ import (
 
 // methodArgumentsValidator checks at plan time that each type gets its own arguments and no
 // other's: phone needs phone_number (and may have preferred_authentication_method), email
-// needs email, totp takes totp_secret_wo (with its version) or nothing. Auth0 would refuse the
+// needs email, totp takes totp_secret_wo (with its version) or nothing, webauthn-roaming takes
+// public_key_pem and relying_party_identifier or nothing. Auth0 would refuse the
 // rest only at apply.
 type methodArgumentsValidator struct{}
 
@@ -35,6 +36,8 @@ func (methodArgumentsValidator) ValidateResource(ctx context.Context, req resour
 		"email":                           !m.Email.IsNull(),
 		"totp_secret_wo":                  !m.TOTPSecretWO.IsNull(),
 		"totp_secret_wo_version":          !m.TOTPSecretWOVersion.IsNull(),
+		"public_key_pem":                  !m.PublicKeyPEM.IsNull(),
+		"relying_party_identifier":        !m.RelyingPartyID.IsNull(),
 	}
 	required := map[string]string{"phone": "phone_number", "email": "email"}[typ]
 	if required != "" && !set[required] { // unknown (from another resource) counts as set
@@ -58,4 +61,5 @@ var argumentOwner = map[string]string{
 	"phone_number": "phone", "preferred_authentication_method": "phone",
 	"email":          "email",
 	"totp_secret_wo": "totp", "totp_secret_wo_version": "totp",
+	"public_key_pem": typeSecurityKey, "relying_party_identifier": typeSecurityKey,
 }

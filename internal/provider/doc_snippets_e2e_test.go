@@ -49,20 +49,10 @@ func TestAccDocSnippetsComputeCodesAuth0Accepts(t *testing.T) {
 	}
 	dir := t.TempDir()
 	for _, name := range []string{"e2e/totp.mjs", "cypress.config.js"} {
-		m := regexp.MustCompile("(?s)<!-- snippet: " + regexp.QuoteMeta(name) + " -->\n```javascript\n(.*?)```").FindSubmatch(guide)
-		if m == nil {
-			t.Fatalf("the guide has no snippet %s", name)
-		}
-		write(t, filepath.Join(dir, name), m[1])
+		write(t, filepath.Join(dir, name), guideSnippet(t, guide, name))
 	}
-	deps, _ := json.Marshal(docSnippetPackages)
-	write(t, filepath.Join(dir, "package.json"), []byte(`{"private": true, "dependencies": `+string(deps)+`}`))
 	write(t, filepath.Join(dir, "driver.cjs"), []byte(snippetDriver))
-	install := exec.Command("npm", "install", "--no-audit", "--no-fund", "--loglevel=error")
-	install.Dir, install.Env = dir, append(os.Environ(), "CYPRESS_INSTALL_BINARY=0")
-	if out, err := install.CombinedOutput(); err != nil {
-		t.Fatalf("npm install %s: %v\n%s", deps, err, out)
-	}
+	npmProject(t, dir, docSnippetPackages, "CYPRESS_INSTALL_BINARY=0")
 
 	env := newAccEnvOn(t, emutest.Config())
 	e, err := env.client(t).Session(mfaapi.Login{Username: env.username, Password: env.password}).EnrollOTP(testCtx(t), mfaapi.StepUp{})
@@ -99,5 +89,27 @@ func write(t *testing.T, path string, body []byte) {
 	}
 	if err := os.WriteFile(path, body, 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// guideSnippet is the code block a guide marks with <!-- snippet: name -->.
+func guideSnippet(t *testing.T, guide []byte, name string) []byte {
+	t.Helper()
+	m := regexp.MustCompile("(?s)<!-- snippet: " + regexp.QuoteMeta(name) + " -->\n```[a-z]+\n(.*?)```").FindSubmatch(guide)
+	if m == nil {
+		t.Fatalf("the guide has no snippet %s", name)
+	}
+	return m[1]
+}
+
+// npmProject installs packages (pinned) into dir from the npm registry.
+func npmProject(t *testing.T, dir string, packages map[string]string, env ...string) {
+	t.Helper()
+	deps, _ := json.Marshal(packages)
+	write(t, filepath.Join(dir, "package.json"), []byte(`{"private": true, "dependencies": `+string(deps)+`}`))
+	install := exec.Command("npm", "install", "--no-audit", "--no-fund", "--loglevel=error")
+	install.Dir, install.Env = dir, append(os.Environ(), env...)
+	if out, err := install.CombinedOutput(); err != nil {
+		t.Fatalf("npm install %s: %v\n%s", deps, err, out)
 	}
 }

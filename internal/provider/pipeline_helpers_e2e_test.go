@@ -62,6 +62,12 @@ func (p *pipeline) providerBlock() string {
 `, emutest.Domain, p.baseURL, emutest.ClientID, emutest.ClientSecret, emutest.ManagementClientID, emutest.ManagementClientSecret)
 }
 
+// asAccEnv is the pipeline's tenant seen as the acceptance tests' environment (its clients).
+func (p *pipeline) asAccEnv() *accEnv {
+	return &accEnv{tenant: p.tn, domain: emutest.Domain, baseURL: p.tn.URL, clientID: emutest.ClientID, secret: emutest.ClientSecret,
+		username: emutest.Username, password: emutest.Password}
+}
+
 func (p *pipeline) write(hcl string) {
 	p.t.Helper()
 	if err := os.WriteFile(filepath.Join(p.work, "main.tf"), []byte(p.providerBlock()+hcl), 0o600); err != nil {
