@@ -35,17 +35,22 @@ func TestAccAuthenticationMethodExamplesRun(t *testing.T) {
 
 output "ci_bot_methods"`, `user_id = "auth0|63d17c639d503d76c056c16e"
   depends_on = [auth0mfa_authentication_method.ci_bot_totp, auth0mfa_authentication_method.support_bot_totp,
-    auth0mfa_authentication_method.ci_bot_phone, auth0mfa_authentication_method.ci_bot_email]
+    auth0mfa_authentication_method.ci_bot_phone, auth0mfa_authentication_method.ci_bot_email,
+    auth0mfa_authentication_method.e2e_security_key]
 }
 
 output "ci_bot_methods"`, 1))
 	p.env = append(p.env, "TF_VAR_ci_bot_totp_secret="+userSecret)
 	out := p.must("apply", "-auto-approve", "-input=false")
-	if !strings.Contains(out, "Apply complete! Resources: 4 added") || !strings.Contains(out, "(totp, created ") || !strings.Contains(out, "(phone, created ") {
+	if !strings.Contains(out, "Apply complete! Resources: 5 added") || !strings.Contains(out, "(totp, created ") || !strings.Contains(out, "(phone, created ") ||
+		!strings.Contains(out, "(webauthn-roaming, created ") {
 		t.Fatalf("the examples did not apply as documented:\n%s", out)
 	}
 	if qr := p.must("output", "-raw", "support_bot_qr_code"); !strings.HasPrefix(qr, "iVBORw0KGgo") {
 		t.Fatalf("the QR code output is %.20q", qr)
+	}
+	if cdp := p.must("output", "-raw", "e2e_security_key_cdp"); !strings.Contains(cdp, `"rpId":"`+emutest.Domain+`"`) {
+		t.Fatalf("the security key's credential object is %.30q…", cdp)
 	}
 	if out, err := p.run("plan", "-detailed-exitcode", "-input=false"); err != nil {
 		t.Fatalf("the plan after the examples is not empty: %v\n%s", err, out)

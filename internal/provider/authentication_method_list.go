@@ -68,7 +68,7 @@ func (l *authenticationMethodList) List(ctx context.Context, req list.ListReques
 	stream.Results = func(push func(list.ListResult) bool) {
 		n := int64(0)
 		for _, m := range methods {
-			if m.Type != "totp" && m.Type != "phone" && m.Type != "email" {
+			if m.Type != "totp" && m.Type != "phone" && m.Type != "email" && m.Type != typeSecurityKey {
 				continue // push and recovery codes are not this resource's
 			}
 			if req.Limit > 0 && n >= req.Limit {

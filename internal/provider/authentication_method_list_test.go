@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"regexp"
 	"testing"
@@ -14,9 +15,10 @@ import (
 
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator/emutest"
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/mgmtapi"
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/securitykey"
 )
 
-// terraform query over a user's Management API methods: TOTP and email made by hand, each with
+// terraform query over a user's Management API methods: TOTP, email and a security key made by hand, each with
 // its identity and, with include_resource, what an import holds (never a secret or address).
 func TestAccAuthenticatorList_managementMethods(t *testing.T) {
 	env := newAccEnv(t)
@@ -27,6 +29,13 @@ func TestAccAuthenticatorList_managementMethods(t *testing.T) {
 		t.Fatal(err)
 	}
 	emailMethod, err := mgmt.CreateAuthenticationMethod(context.Background(), emutest.UserID, mgmtapi.NewAuthenticationMethod{Type: "email", Email: "alice.codes@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	priv, _ := securitykey.Generate()
+	cose, _ := securitykey.COSE(&priv.PublicKey)
+	keyMethod, err := mgmt.CreateAuthenticationMethod(context.Background(), emutest.UserID, mgmtapi.NewAuthenticationMethod{Type: "webauthn-roaming",
+		KeyID: "E1LoPm0G-JqaRPwe98JKfA", PublicKey: base64.StdEncoding.EncodeToString(cose)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +51,12 @@ func TestAccAuthenticatorList_managementMethods(t *testing.T) {
 				Query:  true,
 				Config: fmt.Sprintf("list \"auth0mfa_authentication_method\" \"all\" {\n  provider = auth0mfa\n  include_resource = true\n  config {\n    user_id = %q\n  }\n}\n", emutest.UserID),
 				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("auth0mfa_authentication_method.all", 2),
+					querycheck.ExpectLength("auth0mfa_authentication_method.all", 3),
+					querycheck.ExpectIdentity("auth0mfa_authentication_method.all", identity(keyMethod.ID)),
+					querycheck.ExpectResourceKnownValues("auth0mfa_authentication_method.all", queryfilter.ByResourceIdentity(identity(keyMethod.ID)), []querycheck.KnownValueCheck{
+						{Path: tfjsonpath.New("type"), KnownValue: knownvalue.StringExact("webauthn-roaming")},
+						{Path: tfjsonpath.New("cdp_credential"), KnownValue: knownvalue.Null()},
+					}),
 					querycheck.ExpectIdentity("auth0mfa_authentication_method.all", identity(totpMethod.ID)),
 					querycheck.ExpectIdentity("auth0mfa_authentication_method.all", identity(emailMethod.ID)),
 					querycheck.ExpectResourceDisplayName("auth0mfa_authentication_method.all", queryfilter.ByResourceIdentity(identity(totpMethod.ID)),

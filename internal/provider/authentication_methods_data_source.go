@@ -31,6 +31,8 @@ type authenticationMethodRow struct {
 	Confirmed   types.Bool   `tfsdk:"confirmed"`
 	Destination types.String `tfsdk:"masked_destination"`
 	CreatedAt   types.String `tfsdk:"created_at"`
+	KeyID       types.String `tfsdk:"credential_id"`
+	RelyingPty  types.String `tfsdk:"relying_party_identifier"`
 }
 
 func (d *authenticationMethodsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -55,6 +57,10 @@ func (d *authenticationMethodsDataSource) Schema(_ context.Context, _ datasource
 					"confirmed":          schema.BoolAttribute{Computed: true, Description: "Whether the method is confirmed."},
 					"masked_destination": schema.StringAttribute{Computed: true, Description: "The phone number or email as Auth0 shows it, masked (`XXXXXXXXXXX5044`, `chuc****@exam*******`). Null for other types."},
 					"created_at":         schema.StringAttribute{Computed: true, Description: "When Auth0 created the method (ISO 8601)."},
+					"credential_id": schema.StringAttribute{Computed: true,
+						Description: "For a security key (`webauthn-roaming`): its credential id in base64url. Null for other types."},
+					"relying_party_identifier": schema.StringAttribute{Computed: true,
+						Description: "For a security key: the relying party it is bound to. Null for other types."},
 				}},
 			},
 		},
@@ -81,7 +87,7 @@ func (d *authenticationMethodsDataSource) Read(ctx context.Context, req datasour
 		m.Methods = append(m.Methods, authenticationMethodRow{
 			ID: types.StringValue(a.ID), Type: types.StringValue(a.Type), Name: optionalString(a.Name),
 			Confirmed: types.BoolValue(a.Confirmed), Destination: optionalString(a.Email + a.PhoneNumber),
-			CreatedAt: optionalString(a.CreatedAt),
+			CreatedAt: optionalString(a.CreatedAt), KeyID: optionalString(a.KeyID), RelyingPty: optionalString(a.RelyingPartyIdentifier),
 		})
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)

@@ -70,9 +70,13 @@ func TestAccSecurityKeySignsInInARealBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.write(string(guideSnippet(t, guide, "security-key.tf")))
-	p.must("apply", "-auto-approve", "-input=false")
+	logPath := filepath.Join(p.work, "trace.log")
+	p.env = append(p.env, "TF_LOG=TRACE", "TF_LOG_PATH="+logPath)
+	printed := p.must("apply", "-auto-approve", "-input=false")
+	p.env = p.env[:len(p.env)-2]
 	cdp := p.must("output", "-raw", "e2e_security_key_cdp")
 	webdriver := p.must("output", "-raw", "e2e_security_key_webdriver")
+	keyNeverPrinted(t, logPath, printed, cdp)
 	methods := methodsAtTenant(t, p.asAccEnv(), user)
 	if len(methods) != 1 || methods[0].Type != "webauthn-roaming" || methods[0].RelyingPartyIdentifier != emutest.Domain {
 		t.Fatalf("the tenant holds %+v", methods)
@@ -125,6 +129,33 @@ func TestAccSecurityKeySignsInInARealBrowser(t *testing.T) {
 	p.must("destroy", "-auto-approve", "-input=false")
 	if left := methodsAtTenant(t, p.asAccEnv(), user); len(left) != 0 {
 		t.Fatalf("destroy left %+v", left)
+	}
+}
+
+// keyNeverPrinted: the private key of the credential appears in neither encoding in the
+// apply's TRACE log nor in what it printed.
+func keyNeverPrinted(t *testing.T, logPath, printed, cdpCredential string) {
+	t.Helper()
+	var o map[string]any
+	if err := json.Unmarshal([]byte(cdpCredential), &o); err != nil {
+		t.Fatal(err)
+	}
+	der, err := base64.StdEncoding.DecodeString(o["privateKey"].(string))
+	if err != nil || len(der) < 100 {
+		t.Fatalf("the credential holds no private key (%d bytes, %v)", len(der), err)
+	}
+	logBytes, err := os.ReadFile(logPath)
+	if err != nil || !strings.Contains(string(logBytes), "auth0mfa_authentication_method") {
+		t.Fatalf("the TRACE log did not record the resource (%v): the scan would prove nothing", err)
+	}
+	// Any 40-character run of the key's encodings would give it away.
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawURLEncoding} {
+		text := enc.EncodeToString(der)
+		for i := 0; i+40 <= len(text); i += 40 {
+			if strings.Contains(string(logBytes), text[i:i+40]) || strings.Contains(printed, text[i:i+40]) {
+				t.Fatal("the security key's private key is in the TRACE log or the apply's output")
+			}
+		}
 	}
 }
 

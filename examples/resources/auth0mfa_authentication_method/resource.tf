@@ -44,3 +44,17 @@ resource "auth0mfa_authentication_method" "ci_bot_email" {
   type    = "email"
   email   = "ci-bot-codes@example.com"
 }
+
+# 4. A security key for browser tests: the provider makes the key pair; the test suite loads
+#    cdp_credential (Playwright, Puppeteer) or webdriver_credential (Selenium) into a virtual
+#    authenticator. See the guide "Security keys for browser tests".
+resource "auth0mfa_authentication_method" "e2e_security_key" {
+  user_id = "auth0|63d17c639d503d76c056c16e"
+  type    = "webauthn-roaming"
+  name    = "E2E security key"
+}
+
+output "e2e_security_key_cdp" {
+  value     = auth0mfa_authentication_method.e2e_security_key.cdp_credential
+  sensitive = true
+}
