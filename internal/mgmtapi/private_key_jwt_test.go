@@ -3,8 +3,6 @@ package mgmtapi_test
 import (
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"strings"
 	"testing"
 
@@ -19,16 +17,9 @@ import (
 // each token request carries a fresh assertion, one token serves the process, and a key the
 // tenant does not know is refused as the client's fault.
 func TestManagementApplicationWithPrivateKeyJWT(t *testing.T) {
-	key := rsaKey(t)
-	pub, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
+	client, key, _ := emutest.PrivateKeyJWTClient(t, "jwt-management", []string{emulator.GrantClientCredentials}, emulator.AuthenticationMethodScopes)
 	cfg := emutest.Config()
-	cfg.Clients = append(cfg.Clients, emulator.ClientConfig{
-		ClientID: "jwt-management", PublicKeyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub})),
-		GrantTypes: []string{emulator.GrantClientCredentials}, ManagementScopes: emulator.AuthenticationMethodScopes,
-	})
+	cfg.Clients = append(cfg.Clients, client)
 	tn := emutest.Start(t, cfg)
 	for _, alg := range mfaapi.SigningAlgs {
 		m := keyClient(t, tn, key, alg)
@@ -44,7 +35,7 @@ func TestManagementApplicationWithPrivateKeyJWT(t *testing.T) {
 			t.Fatalf("%s: %d token requests for two calls, want 1", alg, n)
 		}
 	}
-	_, err = keyClient(t, tn, rsaKey(t), "").ListAuthenticationMethods(ctx(t), emutest.UserID)
+	_, err := keyClient(t, tn, rsaKey(t), "").ListAuthenticationMethods(ctx(t), emutest.UserID)
 	if !mfaapi.IsInvalidClient(err) {
 		t.Fatalf("a key the tenant does not know: %v", err)
 	}

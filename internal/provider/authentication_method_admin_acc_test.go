@@ -1,10 +1,6 @@
 package provider
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"fmt"
 	"net/http"
 	"os"
@@ -30,21 +26,13 @@ import (
 // A management application with no secret at all, only a registered public key: the method's
 // whole lifecycle runs on one token, fetched with a signed assertion.
 func TestAccAuthenticationMethod_managementPrivateKeyJWT(t *testing.T) {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
-	der, _ := x509.MarshalPKCS8PrivateKey(key)
+	client, _, keyPEM := emutest.PrivateKeyJWTClient(t, "jwt-management", []string{emulator.GrantClientCredentials}, emulator.AuthenticationMethodScopes)
 	cfg := emutest.Config()
-	cfg.Clients = append(cfg.Clients, emulator.ClientConfig{
-		ClientID: "jwt-management", PublicKeyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub})),
-		GrantTypes: []string{emulator.GrantClientCredentials}, ManagementScopes: emulator.AuthenticationMethodScopes,
-	})
+	cfg.Clients = append(cfg.Clients, client)
 	env := newAccEnvOn(t, cfg)
 	tn := env.emulatorOnly(t)
 	keyFile := filepath.Join(t.TempDir(), "management-key.pem")
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+	if err := os.WriteFile(keyFile, []byte(keyPEM), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	provider := strings.Replace(env.providerBlock(), "}\n", fmt.Sprintf("  management_client_id = \"jwt-management\"\n"+

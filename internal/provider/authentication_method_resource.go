@@ -153,8 +153,14 @@ func (r *authenticationMethodResource) ConfigValidators(context.Context) []resou
 }
 
 // ModifyPlan stops a plan that would create a method without a management application.
-func (r *authenticationMethodResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil || req.Plan.Raw.IsNull() || r.data.mgmt.Configured() {
+func (r *authenticationMethodResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		planOutputsThatStayNull(ctx, req, resp)
+	}
+	if r.data == nil || r.data.mgmt.Configured() {
 		return
 	}
 	resp.Diagnostics.AddAttributeError(path.Root("user_id"), "Missing Management API Application",
@@ -162,6 +168,27 @@ func (r *authenticationMethodResource) ModifyPlan(_ context.Context, req resourc
 			"management_client_secret or management_client_assertion_private_key (or their AUTH0MFA_MANAGEMENT_* environment variables) for a "+
 			"machine-to-machine application authorised for the Management API with create:, read:, update: and "+
 			"delete:authentication_methods.")
+}
+
+// planOutputsThatStayNull shows, in a create's plan, the outputs of other types (and those the
+// configuration rules out) as null instead of "known after apply".
+func planOutputsThatStayNull(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var config authenticationMethodModel
+	if resp.Diagnostics.Append(req.Config.Get(ctx, &config)...); resp.Diagnostics.HasError() || config.Type.IsUnknown() {
+		return
+	}
+	typ := config.Type.ValueString()
+	ownKey := typ == typeSecurityKey && config.PublicKeyPEM.IsNull()
+	generatedSecret := typ == "totp" && config.TOTPSecretWO.IsNull()
+	for attr, kept := range map[string]bool{
+		"totp_secret": generatedSecret, "barcode_uri": generatedSecret,
+		"relying_party_identifier": typ == typeSecurityKey, "credential_id": typ == typeSecurityKey,
+		"private_key_pkcs8": ownKey, "cdp_credential": ownKey, "webdriver_credential": ownKey,
+	} {
+		if !kept {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), types.StringNull())...)
+		}
+	}
 }
 
 func (r *authenticationMethodResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

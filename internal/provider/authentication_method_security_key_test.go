@@ -63,6 +63,12 @@ func TestAccAuthenticationMethod_securityKey(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: securityKeyConfig(env, "  name = \"CI key\"\n"),
+				// The plan shows what the key gets and, as null, what only other types get.
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectUnknownValue(keyAddr, at("cdp_credential")),
+					plancheck.ExpectKnownValue(keyAddr, at("totp_secret"), knownvalue.Null()),
+					plancheck.ExpectKnownValue(keyAddr, at("barcode_uri"), knownvalue.Null()),
+				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(keyAddr, at("id"), knownvalue.StringRegexp(regexp.MustCompile(`^webauthn-roaming\|dev_`))),
 					statecheck.ExpectKnownValue(keyAddr, at("relying_party_identifier"), knownvalue.StringExact(emutest.Domain)),
@@ -146,6 +152,10 @@ func TestAccAuthenticationMethod_securityKeyFromPublicKey(t *testing.T) {
 				ExpectError: regexp.MustCompile(`relying_party_identifier`)},
 			{
 				Config: withKey(pubPEM),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(keyAddr, at("cdp_credential"), knownvalue.Null()),
+					plancheck.ExpectUnknownValue(keyAddr, at("credential_id")),
+				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(keyAddr, at("private_key_pkcs8"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(keyAddr, at("cdp_credential"), knownvalue.Null()),

@@ -97,29 +97,13 @@ func missing(diags *diag.Diagnostics, attr, what string, envs ...string) {
 func buildClient(ctx context.Context, cfg providerModel, version, tfVersion string, diags *diag.Diagnostics) *mfaapi.Client {
 	domain := setting(cfg.Domain, "domain", diags, envDomain, envDomainShared)
 	clientID := setting(cfg.ClientID, "client_id", diags, envClientID)
-	// The credential is one choice: when the configuration sets either one, the environment's
-	// credentials are not consulted (config wins), so a provider block with a private key is
-	// not in conflict with an AUTH0MFA_CLIENT_SECRET meant for another provider block.
-	secret := setting(cfg.ClientSecret, "client_secret", diags, envClientSecret)
-	keyPEM := setting(cfg.ClientAssertionPrivateKey, "client_assertion_private_key", diags, envPrivateKey)
-	if !cfg.ClientSecret.IsNull() && cfg.ClientAssertionPrivateKey.IsNull() {
-		keyPEM = ""
-	}
-	if !cfg.ClientAssertionPrivateKey.IsNull() && cfg.ClientSecret.IsNull() {
-		secret = ""
-	}
+	secret, keyPEM := credential(cfg.ClientSecret, cfg.ClientAssertionPrivateKey, "client_secret", "client_assertion_private_key",
+		envClientSecret, envPrivateKey, diags)
 	alg := setting(cfg.ClientAssertionSigningAlg, "client_assertion_signing_alg", diags, envSigningAlg)
 	baseURL := setting(cfg.BaseURL, "base_url", diags, envBaseURL)
 	mgmtID := setting(cfg.ManagementClientID, "management_client_id", diags, envMgmtClientID)
-	mgmtSecret := setting(cfg.ManagementClientSecret, "management_client_secret", diags, envMgmtSecret)
-	mgmtKeyPEM := setting(cfg.ManagementPrivateKey, "management_client_assertion_private_key", diags, envMgmtKey)
-	// As for the application: a credential set in the configuration wins over the environment's.
-	if !cfg.ManagementClientSecret.IsNull() && cfg.ManagementPrivateKey.IsNull() {
-		mgmtKeyPEM = ""
-	}
-	if !cfg.ManagementPrivateKey.IsNull() && cfg.ManagementClientSecret.IsNull() {
-		mgmtSecret = ""
-	}
+	mgmtSecret, mgmtKeyPEM := credential(cfg.ManagementClientSecret, cfg.ManagementPrivateKey, "management_client_secret",
+		"management_client_assertion_private_key", envMgmtSecret, envMgmtKey, diags)
 	mgmtAlg := setting(cfg.ManagementSigningAlg, "management_client_assertion_signing_alg", diags, envMgmtAlg)
 	if diags.HasError() {
 		return nil
@@ -211,6 +195,22 @@ func buildClient(ctx context.Context, cfg providerModel, version, tfVersion stri
 		"base_url": baseURL, "private_key_jwt": keyPEM != "",
 		"management_client_id": mgmtID, "management_private_key_jwt": mgmtKeyPEM != ""})
 	return client
+}
+
+// credential is an application's secret and private key from the configuration or the
+// environment. The credential is one choice: when the configuration sets either one, the
+// environment's are not consulted (config wins), so a provider block with a private key is not
+// in conflict with a secret in the environment meant for another provider block.
+func credential(secretAttr, keyAttr types.String, secretName, keyName, secretEnv, keyEnv string, diags *diag.Diagnostics) (secret, keyPEM string) {
+	secret = setting(secretAttr, secretName, diags, secretEnv)
+	keyPEM = setting(keyAttr, keyName, diags, keyEnv)
+	if !secretAttr.IsNull() && keyAttr.IsNull() {
+		keyPEM = ""
+	}
+	if !keyAttr.IsNull() && secretAttr.IsNull() {
+		secret = ""
+	}
+	return secret, keyPEM
 }
 
 func userAgent(version, tfVersion string) string {

@@ -1,11 +1,7 @@
 package main
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,28 +9,22 @@ import (
 	"testing"
 
 	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator"
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/emulator/emutest"
 )
 
 // The Management API route with a management application that has no secret, only a
 // registered public key: conform signs a Private Key JWT assertion, and the route's steps
 // answer as with a secret. The key never reaches the output.
 func TestConformManagementRouteWithAPrivateKey(t *testing.T) {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, _ := x509.MarshalPKCS8PrivateKey(key)
-	pub, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	client, _, keyText := emutest.PrivateKeyJWTClient(t, "jwt-management", []string{emulator.GrantClientCredentials}, emulator.AuthenticationMethodScopes)
+	keyPEM := []byte(keyText)
 	dir := t.TempDir()
-	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
 	keyFile := filepath.Join(dir, "management.pem")
 	if err := os.WriteFile(keyFile, keyPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	cfg := emulator.DemoConfig()
-	cfg.Clients = append(cfg.Clients, emulator.ClientConfig{ClientID: "jwt-management",
-		PublicKeyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub})),
-		GrantTypes:   []string{emulator.GrantClientCredentials}, ManagementScopes: emulator.AuthenticationMethodScopes})
+	cfg.Clients = append(cfg.Clients, client)
 	raw, err := json.Marshal(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,10 @@
 package emutest
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"context"
 	"encoding/json"
 	"io"
@@ -190,4 +194,26 @@ func (tn *Tenant) MFAToken(t testing.TB, username, password string) string {
 		t.Fatalf("expected 403 mfa_required with an mfa_token, got %d %s", r.Status, r.Raw)
 	}
 	return tok
+}
+
+// PrivateKeyJWTClient is an application that authenticates with Private Key JWT: its tenant
+// configuration (the public key registered, no secret), its private key and that key as PKCS#8
+// PEM, as a team keeps it.
+func PrivateKeyJWTClient(t testing.TB, clientID string, grants, managementScopes []string) (emulator.ClientConfig, *rsa.PrivateKey, string) {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := emulator.ClientConfig{ClientID: clientID, PublicKeyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub})),
+		GrantTypes: grants, ManagementScopes: managementScopes}
+	return cfg, key, string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
 }
