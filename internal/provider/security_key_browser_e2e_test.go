@@ -60,13 +60,33 @@ func cmpOrEnv(name, def string) string {
 // leaves nothing.
 func TestAccSecurityKeySignsInInARealBrowser(t *testing.T) {
 	chromium, chromedriver := browserOrSkip(t)
-	p := newPipeline(t, emutest.Config())
-	const user, password = "auth0|63d17c639d503d76c056c16e", "pw-e2e-key-1"
-	if err := p.tn.AddUser(emulator.UserConfig{Username: "e2e@example.com", Email: "e2e@example.com", Password: password, UserID: user}); err != nil {
-		t.Fatal(err)
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
 	}
 	guide, err := os.ReadFile("../../templates/guides/security-keys-for-browser-tests.md.tmpl")
 	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	npmProject(t, dir, browserSnippetPackages)
+	for _, name := range []string{"e2e/security-key.ts", "e2e/sign-in-with-security-key.ts", "e2e/selenium-security-key.cjs"} {
+		write(t, filepath.Join(dir, name), guideSnippet(t, guide, name))
+	}
+	// The tenant's User Verification setting: Auth0's default (Never) and Required, which the
+	// guide's authenticator answers too.
+	for _, uv := range []string{"discouraged", "required"} {
+		t.Run(uv, func(t *testing.T) {
+			cfg := emutest.Config()
+			cfg.WebAuthn = &emulator.WebAuthnSettings{UserVerification: uv}
+			signInWithTheGuidesKey(t, cfg, guide, dir, chromium, chromedriver)
+		})
+	}
+}
+
+func signInWithTheGuidesKey(t *testing.T, cfg emulator.Config, guide []byte, dir, chromium, chromedriver string) {
+	p := newPipeline(t, cfg)
+	const user, password = "auth0|63d17c639d503d76c056c16e", "pw-e2e-key-1"
+	if err := p.tn.AddUser(emulator.UserConfig{Username: "e2e@example.com", Email: "e2e@example.com", Password: password, UserID: user}); err != nil {
 		t.Fatal(err)
 	}
 	p.write(string(guideSnippet(t, guide, "security-key.tf")))
@@ -82,12 +102,6 @@ func TestAccSecurityKeySignsInInARealBrowser(t *testing.T) {
 		t.Fatalf("the tenant holds %+v", methods)
 	}
 	keyID := methods[0].ID
-
-	dir := t.TempDir()
-	npmProject(t, dir, browserSnippetPackages)
-	for _, name := range []string{"e2e/security-key.ts", "e2e/sign-in-with-security-key.ts", "e2e/selenium-security-key.cjs"} {
-		write(t, filepath.Join(dir, name), guideSnippet(t, guide, name))
-	}
 	addr, err := url.Parse(p.tn.URL)
 	if err != nil {
 		t.Fatal(err)
