@@ -4,14 +4,18 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base32"
+	"encoding/base64"
 	"net/http"
 	"net/url"
+
+	"github.com/auth0mfa/terraform-provider-auth0mfa/internal/securitykey"
 )
 
 // The Management API route (auth0mfa_authentication_method), with --management-client-id,
 // --management-client-secret (or --management-private-key-file) and --user-id: a TOTP method seeded with a known secret, listed
 // through both APIs, the user signed in with mfa-otp using its code, phone and email methods
-// created and patched, the 409 rule probed, and every method deleted again. It settles the
+// created and patched, the 409 rule probed, a security key created from a COSE key and read
+// back, and every method deleted again. It settles the
 // open questions of reference auth0-management-route.md with one command.
 
 // managementRoute runs last, when the MFA API phases have deleted what they enrolled.
@@ -65,7 +69,36 @@ func (r *run) managementRoute(ctx context.Context) {
 		r.keepMethod(r.record("mgmt_create_email_again", "POST …/authentication-methods the same email (the 409 rule)",
 			r.w.mgmt(ctx, http.MethodPost, base, r.mgmtToken, body)))
 	}
+	r.securityKey(ctx, base)
 	r.deleteMethods(ctx, true)
+}
+
+// securityKey creates a webauthn-roaming method from a fresh P-256 key, as the provider does
+// (reference §4.1: key_id base64url, public_key the COSE key in standard base64, the tenant's
+// domain as relying party), and reads it back: whether Auth0 takes the encodings is the open
+// question this settles.
+func (r *run) securityKey(ctx context.Context, base string) {
+	priv, err := securitykey.Generate()
+	if err != nil {
+		return
+	}
+	id, err := securitykey.NewCredentialID()
+	if err != nil {
+		return
+	}
+	cose, err := securitykey.COSE(&priv.PublicKey)
+	if err != nil {
+		return
+	}
+	key := r.record("mgmt_create_security_key", "POST …/authentication-methods type webauthn-roaming (a P-256 COSE key)",
+		r.w.mgmt(ctx, http.MethodPost, base, r.mgmtToken, map[string]string{"type": "webauthn-roaming", "name": "conform key",
+			"key_id": base64.RawURLEncoding.EncodeToString(id), "public_key": base64.StdEncoding.EncodeToString(cose),
+			"relying_party_identifier": r.t.Domain}))
+	r.keepMethod(key)
+	if got := key.str("id"); got != "" {
+		r.record("mgmt_get_security_key", "GET …/authentication-methods/{id} (the security key)",
+			r.w.mgmt(ctx, http.MethodGet, base+"/"+url.PathEscape(got), r.mgmtToken, nil))
+	}
 }
 
 // keepMethod remembers a created method's id, for the deletes and the cleanup.

@@ -32,7 +32,8 @@ var conformSteps = []string{
 
 // conformRouteSteps are the Management API route's steps, after conformSteps.
 var conformRouteSteps = []string{"mgmt_token", "mgmt_create_totp", "mgmt_create_totp_again", "mgmt_list", "login_seeded",
-	"mfa_list_seeded", "mfa_otp_seeded", "mgmt_create_phone", "mgmt_patch_phone", "mgmt_delete_a", "mgmt_delete_b"}
+	"mfa_list_seeded", "mfa_otp_seeded", "mgmt_create_phone", "mgmt_patch_phone", "mgmt_create_security_key", "mgmt_get_security_key",
+	"mgmt_delete_a", "mgmt_delete_b", "mgmt_delete_c"}
 
 func loadRecord(t *testing.T, path string) *conform.Record {
 	t.Helper()
@@ -147,7 +148,8 @@ func TestConformManagementRouteRunsAgree(t *testing.T) {
 				steps[st.Name] = st.Status
 			}
 			for name, want := range map[string]int{"mgmt_create_totp": 201, "mgmt_create_totp_again": 409, "mfa_otp_seeded": 200,
-				"mgmt_create_phone": 201, "mgmt_patch_phone": 200, "mgmt_delete_a": 204} {
+				"mgmt_create_phone": 201, "mgmt_patch_phone": 200, "mgmt_create_security_key": 201, "mgmt_get_security_key": 200,
+				"mgmt_delete_a": 204, "mgmt_delete_c": 204} {
 				if steps[name] != want {
 					t.Errorf("step %s answered %d, want %d (steps %v)", name, steps[name], want, steps)
 				}
