@@ -83,6 +83,8 @@ func badInputs(env *accEnv) []badInput {
 `), "", `totp_secret_wo_version`},
 		{"method: an argument of another type", "validate", "{P}" + method("  type = \"totp\"\n  email = \"x@example.com\"\n"), "", `does not apply to type`},
 		{"method: phone without a number", "validate", "{P}" + method("  type = \"phone\"\n"), "", `needs phone_number`},
+		{"method: security key public_key_pem that is not PEM", "validate", "{P}" + method("  type = \"webauthn-roaming\"\n  public_key_pem = \"ssh-ed25519 AAAA\"\n"), "", `not PEM text`},
+		{"method: security key relying party with a scheme", "validate", "{P}" + method("  type = \"webauthn-roaming\"\n  relying_party_identifier = \"https://login.example.com\"\n"), "", `must be a host name`},
 		{"method: no management application", "plan", "{P}" + method("  type = \"totp\"\n"), "", `Missing Management API Application`},
 		{"recovery code: no management application", "plan", "{P}" + "resource \"auth0mfa_recovery_code_regeneration\" \"r\" {\n  user_id = \"auth0|alice\"\n}\n", "", `Missing Management API Application`},
 		{"login: wrong password", "apply", "{P}" + otp(loginHCL(emutest.Username, "wrong-password")), "", `rejected the username or password`},
