@@ -213,3 +213,22 @@ func signInsOf(tn *emutest.Tenant, username string) []string {
 	}
 	return nil
 }
+
+// With a custom domain, a key may be bound to it, and the sign-in page runs there: opened at
+// the tenant's own domain, it says where to go instead.
+func TestSecurityKeyOnACustomDomain(t *testing.T) {
+	cfg := emutest.Config()
+	cfg.WebAuthn = &emulator.WebAuthnSettings{CustomDomain: "login.example.com"}
+	tn := emutest.Start(t, cfg)
+	key := newSoftKey(t)
+	created := tn.Do(t, "POST", methodsPath(emutest.UserID), key.createBody(t, "login.example.com"), bearer(managementToken(t, tn)))
+	if created.Status != http.StatusCreated || created.Object(t)["relying_party_identifier"] != "login.example.com" {
+		t.Fatalf("create on the custom domain: %d %s", created.Status, created.Raw)
+	}
+	if opts, _ := signIn(t, tn, emutest.Domain, key); opts.Status != http.StatusBadRequest || !strings.Contains(string(opts.Raw), "login.example.com") {
+		t.Fatalf("the page at the tenant's domain: %d %s", opts.Status, opts.Raw)
+	}
+	if _, r := signIn(t, tn, "login.example.com", key); r.Status != http.StatusOK {
+		t.Fatalf("the page at the custom domain: %d %s", r.Status, r.Raw)
+	}
+}
