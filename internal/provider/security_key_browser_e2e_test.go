@@ -26,23 +26,47 @@ var browserSnippetPackages = map[string]string{"playwright-core": "1.65.1", "sel
 // envRequireBrowser makes a missing Chromium a failure instead of a skip (.ci/run sets it).
 const envRequireBrowser = "AUTH0MFA_REQUIRE_BROWSER"
 
-// browserOrSkip finds Debian's Chromium and ChromeDriver, Node.js and npm.
+// browserOrSkip finds Debian's Chromium and ChromeDriver, Node.js and npm. Missing browser
+// packages are installed when this can (root with apt-get, as on a fresh CI machine); the test
+// is skipped, with what to install, only where they cannot be.
 func browserOrSkip(t *testing.T) (chromium, chromedriver string) {
 	t.Helper()
-	found := map[string]string{}
-	for _, tool := range []string{cmpOrEnv("AUTH0MFA_CHROMIUM", "/usr/bin/chromium"), cmpOrEnv("AUTH0MFA_CHROMEDRIVER", "/usr/bin/chromedriver"), "node", "npm"} {
-		path, err := exec.LookPath(tool)
-		found[tool] = path
-		if err != nil {
-			msg := tool + " is not installed: the security-key browser test needs Debian's chromium and chromium-driver " +
-				"(apt-get install chromium chromium-driver) and Node.js with npm"
+	chromium, chromedriver = cmpOrEnv("AUTH0MFA_CHROMIUM", "/usr/bin/chromium"), cmpOrEnv("AUTH0MFA_CHROMEDRIVER", "/usr/bin/chromedriver")
+	if !onPath(chromium) || !onPath(chromedriver) {
+		installBrowser(t)
+	}
+	for _, tool := range []string{chromium, chromedriver, "node", "npm"} {
+		if !onPath(tool) {
+			msg := tool + " is not installed and could not be: the security-key browser test needs Debian's chromium and " +
+				"chromium-driver (apt-get install chromium chromium-driver, as root) and Node.js with npm"
 			if os.Getenv(envRequireBrowser) != "" {
 				t.Fatal(msg + " (" + envRequireBrowser + " is set, so this is a failure, not a skip)")
 			}
 			t.Skip(msg)
 		}
 	}
-	return found[cmpOrEnv("AUTH0MFA_CHROMIUM", "/usr/bin/chromium")], found[cmpOrEnv("AUTH0MFA_CHROMEDRIVER", "/usr/bin/chromedriver")]
+	chromium, _ = exec.LookPath(chromium)
+	chromedriver, _ = exec.LookPath(chromedriver)
+	return chromium, chromedriver
+}
+
+func onPath(tool string) bool { _, err := exec.LookPath(tool); return err == nil }
+
+// installBrowser installs Debian's chromium and chromium-driver, as root with apt-get only.
+func installBrowser(t *testing.T) {
+	if os.Geteuid() != 0 || !onPath("apt-get") {
+		return
+	}
+	t.Log("installing chromium and chromium-driver from Debian's packages")
+	for _, args := range [][]string{{"install", "-y", "-qq", "chromium", "chromium-driver"}, {"update", "-qq"}, {"install", "-y", "-qq", "chromium", "chromium-driver"}} {
+		cmd := exec.Command("apt-get", args...)
+		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+		out, err := cmd.CombinedOutput()
+		if err == nil && args[0] == "install" {
+			return
+		}
+		t.Logf("apt-get %s: %v\n%.2000s", strings.Join(args, " "), err, out)
+	}
 }
 
 func cmpOrEnv(name, def string) string {
