@@ -79,16 +79,10 @@ func (w *wire) postJSON(ctx context.Context, path, bearer string, body any) *ans
 
 // clientCredentials is a Management API token for another application than the run's.
 func (w *wire) clientCredentials(ctx context.Context, t *Target, audience string) *answer {
-	form := url.Values{"grant_type": {"client_credentials"}, "audience": {audience}, "client_id": {t.ManagementClientID}}
-	if t.ManagementPrivateKey == nil {
-		form.Set("client_secret", t.ManagementClientSecret)
-	} else {
-		a, err := mfaapi.SignClientAssertion(t.Domain, t.ManagementClientID, t.ManagementPrivateKey, "", time.Now())
-		if err != nil {
-			return &answer{err: err}
-		}
-		form.Set("client_assertion", a)
-		form.Set("client_assertion_type", mfaapi.ClientAssertionType)
+	form := url.Values{"grant_type": {"client_credentials"}, "audience": {audience}}
+	cred := mfaapi.ClientCredential{ClientID: t.ManagementClientID, Secret: t.ManagementClientSecret, Key: t.ManagementPrivateKey}
+	if err := cred.AddTo(form, t.Domain, time.Now()); err != nil {
+		return &answer{err: err}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.base+"/oauth/token", strings.NewReader(form.Encode()))
 	if err != nil {

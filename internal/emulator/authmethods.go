@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/mail"
 	"strconv"
@@ -76,7 +75,7 @@ func invalidBody(w http.ResponseWriter, format string, args ...any) {
 // decodeStrict decodes a JSON body into v, refusing unknown fields with the recorded wording of
 // "Additional properties not allowed" (§1.8, a third-party quote of a real answer).
 func decodeStrict(w http.ResponseWriter, r *http.Request, v any) bool {
-	raw, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
+	raw, err := readBody(r)
 	if err != nil {
 		invalidBody(w, "'The request body could not be read.'")
 		return false

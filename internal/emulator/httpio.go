@@ -32,10 +32,15 @@ type errBadBody struct{ msg string }
 
 func (e errBadBody) Error() string { return e.msg }
 
+// readBody reads a request body up to maxBodyBytes.
+func readBody(r *http.Request) ([]byte, error) {
+	return io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
+}
+
 // readParams decodes a form or JSON body. JSON values must be strings or arrays of strings,
 // which is all any MFA endpoint takes.
 func readParams(r *http.Request) (params, error) {
-	raw, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
+	raw, err := readBody(r)
 	if err != nil {
 		return nil, errBadBody{"Request body is too large or could not be read."}
 	}

@@ -93,18 +93,9 @@ func (s *Server) passwordGrant(cl *client, grant string, p params, ip string) (*
 		// use the same body).
 		return nil, newAPIError(http.StatusInternalServerError, "server_error", "Authorization server not configured with default connection.")
 	}
-	u := s.findUser(connection, p.get("username"))
-	if u != nil {
-		if aerr := s.admitLogin(u, ip); aerr != nil {
-			return nil, aerr
-		}
-	}
-	if u == nil || u.cfg.Password != p.get("password") {
-		if u != nil {
-			s.loginFailed(u, ip)
-		}
-		// RUBY-REC: a real 403 with this exact body for a wrong password.
-		return nil, newAPIError(http.StatusForbidden, "invalid_grant", "Wrong email or password.")
+	u, aerr := s.checkPassword(connection, p.get("username"), p.get("password"), ip)
+	if aerr != nil {
+		return nil, aerr
 	}
 	audience, scope := p.get("audience"), p.get("scope")
 	if !s.isTenantAudience(audience) {
@@ -162,6 +153,27 @@ func (s *Server) isTenantAudience(audience string) bool {
 		return true
 	}
 	return false
+}
+
+// checkPassword is a password login's first step, for the password grants and the security-key
+// sign-in page alike: attack protection first, then the password (a user without one, such as
+// a passwordless one, never matches), counting failures. The caller clears them
+// (loginSucceeded) once the whole login is accepted.
+func (s *Server) checkPassword(connection, username, password, ip string) (*user, *apiError) {
+	u := s.findUser(connection, username)
+	if u != nil {
+		if aerr := s.admitLogin(u, ip); aerr != nil {
+			return nil, aerr
+		}
+	}
+	if u == nil || u.cfg.Password == "" || u.cfg.Password != password {
+		if u != nil {
+			s.loginFailed(u, ip)
+		}
+		// RUBY-REC: a real 403 with this exact body for a wrong password.
+		return nil, newAPIError(http.StatusForbidden, "invalid_grant", "Wrong email or password.")
+	}
+	return u, nil
 }
 
 func (s *Server) findUser(connection, username string) *user {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -100,18 +99,9 @@ func (s *Server) handleSignInOptions(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ip := clientIP(r)
-	u := s.findUser(s.cfg.defaultDirectory(), req.Username)
-	if u != nil {
-		if aerr := s.admitLogin(u, ip); aerr != nil {
-			writeAPIError(w, aerr)
-			return
-		}
-	}
-	if u == nil || u.cfg.Password == "" || u.cfg.Password != req.Password {
-		if u != nil {
-			s.loginFailed(u, ip)
-		}
-		writeError(w, http.StatusForbidden, "invalid_grant", "Wrong email or password.")
+	u, aerr := s.checkPassword(s.cfg.defaultDirectory(), req.Username, req.Password, ip)
+	if aerr != nil {
+		writeAPIError(w, aerr)
 		return
 	}
 	s.loginSucceeded(u, ip)
@@ -211,7 +201,7 @@ func (s *Server) forgetExpiredKeyChallenges() {
 }
 
 func decodeJSON(r *http.Request, v any) error {
-	raw, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
+	raw, err := readBody(r)
 	if err != nil {
 		return err
 	}

@@ -126,7 +126,7 @@ func TestSecurityKeySignsInThroughThePageOnly(t *testing.T) {
 	if verified.Status != http.StatusOK || verified.Object(t)["authenticator_id"] != id {
 		t.Fatalf("sign-in with the key: %d %s", verified.Status, verified.Raw)
 	}
-	if got := signInsOf(tn, emutest.Username); len(got) != 1 || got[0] != id {
+	if got := tn.SignIns(t, emutest.Username); len(got) != 1 || got[0] != id {
 		t.Fatalf("sign-ins recorded: %v", got)
 	}
 
@@ -136,7 +136,7 @@ func TestSecurityKeySignsInThroughThePageOnly(t *testing.T) {
 	if refused.Status != http.StatusUnauthorized || refused.Object(t)["error"] != "invalid_assertion" {
 		t.Fatalf("a changed key: %d %s", refused.Status, refused.Raw)
 	}
-	if got := signInsOf(tn, emutest.Username); len(got) != 1 {
+	if got := tn.SignIns(t, emutest.Username); len(got) != 1 {
 		t.Fatalf("a refused sign-in was recorded: %v", got)
 	}
 }
@@ -202,33 +202,5 @@ func assertRefused(t *testing.T, r emutest.Response, want string) {
 	t.Helper()
 	if r.Status != http.StatusBadRequest || r.Object(t)["errorCode"] != "invalid_body" || !strings.Contains(r.Object(t)["message"].(string), want) {
 		t.Fatalf("%d %s, want 400 invalid_body with %q", r.Status, r.Raw, want)
-	}
-}
-
-func signInsOf(tn *emutest.Tenant, username string) []string {
-	for _, u := range tn.Users() {
-		if u.Username == username {
-			return u.MFASignIns
-		}
-	}
-	return nil
-}
-
-// With a custom domain, a key may be bound to it, and the sign-in page runs there: opened at
-// the tenant's own domain, it says where to go instead.
-func TestSecurityKeyOnACustomDomain(t *testing.T) {
-	cfg := emutest.Config()
-	cfg.WebAuthn = &emulator.WebAuthnSettings{CustomDomain: "login.example.com"}
-	tn := emutest.Start(t, cfg)
-	key := newSoftKey(t)
-	created := tn.Do(t, "POST", methodsPath(emutest.UserID), key.createBody(t, "login.example.com"), bearer(managementToken(t, tn)))
-	if created.Status != http.StatusCreated || created.Object(t)["relying_party_identifier"] != "login.example.com" {
-		t.Fatalf("create on the custom domain: %d %s", created.Status, created.Raw)
-	}
-	if opts, _ := signIn(t, tn, emutest.Domain, key); opts.Status != http.StatusBadRequest || !strings.Contains(string(opts.Raw), "login.example.com") {
-		t.Fatalf("the page at the tenant's domain: %d %s", opts.Status, opts.Raw)
-	}
-	if _, r := signIn(t, tn, "login.example.com", key); r.Status != http.StatusOK {
-		t.Fatalf("the page at the custom domain: %d %s", r.Status, r.Raw)
 	}
 }

@@ -8,14 +8,14 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// ClientAssertionType is the client_assertion_type of a Private Key JWT assertion.
-const ClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+const clientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
 // assertionLifetime is short: Auth0 allows 5 minutes and recommends 1 or less.
 const assertionLifetime = 60 * time.Second
@@ -70,15 +70,35 @@ func errNotRSA(kind string) error {
 	return fmt.Errorf("the private key is %s, not an RSA key; Auth0 private key JWT credentials use RSA (RS256, RS384, PS256)", kind)
 }
 
-// clientAssertion signs a fresh one-time assertion for the application.
-func (c *Client) clientAssertion() (string, error) {
-	return SignClientAssertion(c.cfg.Domain, c.cfg.ClientID, c.cfg.PrivateKey, c.signAlg, c.now())
+// ClientCredential is how one application authenticates at /oauth/token: its secret, or its
+// private key (Private Key JWT) with the signing algorithm ("" is RS256). The application, the
+// management application and the conform tool all authenticate through it.
+type ClientCredential struct {
+	ClientID, Secret string
+	Key              *rsa.PrivateKey
+	Alg              string
 }
 
-// SignClientAssertion signs a fresh one-time Private Key JWT client assertion: iss = sub =
-// clientID, aud = the tenant URL with a trailing slash, a new jti each time. The application,
-// the management application and the conform tool all sign with it. alg "" is RS256.
-func SignClientAssertion(domain, clientID string, key *rsa.PrivateKey, alg string, now time.Time) (string, error) {
+// AddTo sets the form's client authentication: the secret, or a fresh one-time assertion
+// (every attempt signs anew: Auth0 refuses a jti it has seen, so an assertion is never replayed).
+func (cc ClientCredential) AddTo(form url.Values, domain string, now time.Time) error {
+	form.Set("client_id", cc.ClientID)
+	if cc.Key == nil {
+		form.Set("client_secret", cc.Secret)
+		return nil
+	}
+	a, err := signClientAssertion(domain, cc.ClientID, cc.Key, cc.Alg, now)
+	if err != nil {
+		return err
+	}
+	form.Set("client_assertion", a)
+	form.Set("client_assertion_type", clientAssertionType)
+	return nil
+}
+
+// signClientAssertion signs a fresh one-time Private Key JWT client assertion: iss = sub =
+// clientID, aud = the tenant URL with a trailing slash, a new jti each time. alg "" is RS256.
+func signClientAssertion(domain, clientID string, key *rsa.PrivateKey, alg string, now time.Time) (string, error) {
 	alg, err := normaliseSigningAlg(alg)
 	if err != nil {
 		return "", err

@@ -82,19 +82,12 @@ type PasswordLogin struct {
 	Scope    string
 }
 
-// clientAuth adds client authentication to a form: the secret, or a fresh assertion.
+// clientAuth adds the application's client authentication to a form.
 func (c *Client) clientAuth(form url.Values) (url.Values, error) {
-	form.Set("client_id", c.cfg.ClientID)
-	if c.cfg.PrivateKey != nil {
-		a, err := c.clientAssertion()
-		if err != nil {
-			return nil, err
-		}
-		form.Set("client_assertion", a)
-		form.Set("client_assertion_type", ClientAssertionType)
-		return form, nil
+	cred := ClientCredential{ClientID: c.cfg.ClientID, Secret: c.cfg.ClientSecret, Key: c.cfg.PrivateKey, Alg: c.signAlg}
+	if err := cred.AddTo(form, c.cfg.Domain, c.now()); err != nil {
+		return nil, err
 	}
-	form.Set("client_secret", c.cfg.ClientSecret)
 	return form, nil
 }
 

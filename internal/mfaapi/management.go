@@ -36,24 +36,14 @@ func (c *Client) HasManagementClient() bool {
 	return c.cfg.ManagementClientID != "" && (c.cfg.ManagementClientSecret != "" || c.cfg.ManagementPrivateKey != nil)
 }
 
-// managementClientAuth is the client_credentials form of the management application: its
-// secret, or a fresh Private Key JWT assertion each attempt (an assertion is never replayed:
-// Auth0 refuses a jti it has seen).
+// managementClientAuth is the client_credentials form of the management application.
 func (c *Client) managementClientAuth() (url.Values, error) {
-	form := url.Values{
-		"grant_type": {grantClientCredentials}, "audience": {c.ManagementAudience()},
-		"client_id": {c.cfg.ManagementClientID},
-	}
-	if c.cfg.ManagementPrivateKey == nil {
-		form.Set("client_secret", c.cfg.ManagementClientSecret)
-		return form, nil
-	}
-	a, err := SignClientAssertion(c.cfg.Domain, c.cfg.ManagementClientID, c.cfg.ManagementPrivateKey, c.mgmtSignAlg, c.now())
-	if err != nil {
+	form := url.Values{"grant_type": {grantClientCredentials}, "audience": {c.ManagementAudience()}}
+	cred := ClientCredential{ClientID: c.cfg.ManagementClientID, Secret: c.cfg.ManagementClientSecret,
+		Key: c.cfg.ManagementPrivateKey, Alg: c.mgmtSignAlg}
+	if err := cred.AddTo(form, c.cfg.Domain, c.now()); err != nil {
 		return nil, err
 	}
-	form.Set("client_assertion", a)
-	form.Set("client_assertion_type", ClientAssertionType)
 	return form, nil
 }
 

@@ -34,24 +34,13 @@ func triggered(name, action string, depends ...string) string {
 		"      actions = [%s]\n    }\n  }\n}\n", name, dep, action)
 }
 
-// signIns is what the emulator recorded of the user's MFA sign-ins (ids of the factors used).
-func signIns(t *testing.T, tn *emutest.Tenant, username string) []string {
-	for _, u := range tn.Users() {
-		if u.Username == username {
-			return u.MFASignIns
-		}
-	}
-	t.Fatalf("no user %s", username)
-	return nil
-}
-
 func checkSignedInWith(t *testing.T, tn *emutest.Tenant, username, address string) statecheck.StateCheck {
 	return stateFunc(func(s *tfjsonState) error {
 		id, err := stateAttr(s, address, "id")
 		if err != nil {
 			return err
 		}
-		if got := signIns(t, tn, username); !slices.Contains(got, id.(string)) {
+		if got := tn.SignIns(t, username); !slices.Contains(got, id.(string)) {
 			return fmt.Errorf("the emulator saw no sign-in with %s (sign-ins: %v)", id, got)
 		}
 		return nil

@@ -63,8 +63,8 @@ action "auth0mfa_reset_authenticators" "bot" {
 		return string(out)
 	}
 	out := invoke("action.auth0mfa_verify_login.bot")
-	if !slices.Contains(signIns(t, tn, env.username), e.ID) || !strings.Contains(out, "passed MFA") {
-		t.Fatalf("the verification did not sign in with %s (sign-ins %v):\n%s", e.ID, signIns(t, tn, env.username), out)
+	if !slices.Contains(tn.SignIns(t, env.username), e.ID) || !strings.Contains(out, "passed MFA") {
+		t.Fatalf("the verification did not sign in with %s (sign-ins %v):\n%s", e.ID, tn.SignIns(t, env.username), out)
 	}
 	invoke("action.auth0mfa_reset_authenticators.bot")
 	if err := env.checkNoFactors(t, env.username, env.password)(nil); err != nil {

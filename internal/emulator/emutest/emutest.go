@@ -217,3 +217,16 @@ func PrivateKeyJWTClient(t testing.TB, clientID string, grants, managementScopes
 		GrantTypes: grants, ManagementScopes: managementScopes}
 	return cfg, key, string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
 }
+
+// SignIns are the ids of the factors the user passed MFA with, oldest first (the control API's
+// mfa_sign_ins).
+func (tn *Tenant) SignIns(t testing.TB, username string) []string {
+	t.Helper()
+	for _, u := range tn.Users() {
+		if u.Username == username {
+			return u.MFASignIns
+		}
+	}
+	t.Fatalf("no user %s", username)
+	return nil
+}
